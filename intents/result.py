@@ -1,0 +1,45 @@
+"""What the classifier says about one message: the contract the rest of the bot relies on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The outcome of classifying one citizen message.
+
+    ``intent`` is a service id, ``"emergency"``, or ``None`` (not understood or out of scope).
+    ``intents`` lists every service the message asks for, in the order asked (empty for
+    emergencies and out-of-scope messages).
+    ``candidates`` is set, with ``intent`` None, when two services scored too close to call:
+    the bot asks "Did you mean A or B?".
+    ``emergency_kind`` is set with ``intent == "emergency"``: ``"self_harm"`` or ``"danger"``
+    (medical emergency, fire, intruder ...), so the reply can lead with the right number.
+    """
+
+    text: str
+    intent: str | None
+    intents: tuple[str, ...] = ()
+    score: float = 0.0
+    candidates: tuple[str, ...] = ()
+    emergency_kind: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.intent == EMERGENCY
+
+    def as_json(self) -> dict[str, object]:
+        """The stable JSON shape of ``python -m intents classify --json``."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "intents": list(self.intents),
+            "score": round(self.score, 2),
+            "candidates": list(self.candidates),
+            "emergency_kind": self.emergency_kind,
+        }

@@ -1,0 +1,92 @@
+"""What the bot should say: a channel-neutral reply that bot/ turns into activities and cards.
+
+routing/ decides *what* to answer (from the routing table and the classifier); bot/ decides
+*how* it looks on a channel (Adaptive Card, suggested actions, plain text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ReplyKind = Literal[
+    "welcome",  # greeting with the service buttons
+    "routed",  # one or more service contacts
+    "clarify",  # "Did you mean A or B?"
+    "ask_area",  # the service has per-area contacts and the area is unknown
+    "fallback",  # not understood / out of scope: county helpline + service buttons
+    "emergency",  # 112/999 or Samaritans, nothing else
+    "talk_to_someone",  # the citizen asked for a person
+    "team_intro",  # the bot was added to a team or group chat
+]
+
+# Values carried by buttons. A button press routes directly, never through fuzzy matching.
+SERVICE_PREFIX = "service:"
+AREA_PREFIX = "area:"
+TALK_TO_SOMEONE = "talk_to_someone"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: ``label`` is shown, ``value`` comes back when pressed (``service:ID``...)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """One council contact as a citizen should see it right now."""
+
+    service_id: str
+    service_title: str
+    name: str
+    phone: str | None = None  # as printed, e.g. "094 906 4660"
+    phone_uri: str | None = None  # "tel:+353949064660"
+    email: str | None = None
+    hours: str = ""  # "Open 9am to 5pm, 7 days a week"
+    open_now: bool = True
+    status: str = ""  # "Open now until 5pm" / "Closed now. Opens Monday at 9am."
+    out_of_hours: str = ""  # what to do while it is closed
+    have_ready: tuple[str, ...] = ()  # what to have ready when calling
+    area: str | None = None  # the area this contact serves, None for county-wide
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationFacts:
+    """What routing remembers about one conversation (kept in bot's conversation state)."""
+
+    area: str | None = None  # an area id once known
+    awaiting_area_for: tuple[str, ...] = ()  # service ids waiting for the citizen's area
+
+    def to_dict(self) -> dict[str, object]:
+        return {"area": self.area, "awaiting_area_for": list(self.awaiting_area_for)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object] | None) -> "ConversationFacts":
+        if not data:
+            return cls()
+        area = data.get("area")
+        waiting = data.get("awaiting_area_for") or ()
+        return cls(
+            area=area if isinstance(area, str) else None,
+            awaiting_area_for=tuple(str(s) for s in waiting if isinstance(s, str))
+            if isinstance(waiting, (list, tuple))
+            else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Everything the bot says in answer to one message or button press."""
+
+    kind: ReplyKind
+    text: str  # complete plain-text version (shown where cards are not, and in notifications)
+    title: str = ""  # heading for a card
+    contacts: tuple[ContactView, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    facts: ConversationFacts = field(default_factory=ConversationFacts)
+    intent: str | None = None
+    intents: tuple[str, ...] = ()
+    score: float = 0.0
