@@ -1,0 +1,126 @@
+"""Turn a channel-neutral routing ``Reply`` into a Bot Framework activity.
+
+Every reply sets ``text`` (channels without cards and notifications show it). Contacts come
+as an Adaptive Card (schema 1.5, the highest Teams renders) with ``tel:``/``mailto:`` actions.
+Choices are suggested actions; in Teams group chats and channels, which do not show suggested
+actions, they are card buttons instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import (
+    ActionTypes,
+    Activity,
+    ActivityTypes,
+    Attachment,
+    CardAction,
+    SuggestedActions,
+)
+
+from routing.reply import Choice, ContactView, Reply
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+CHOICE_KEY = "choice"
+
+
+def _text_block(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+
+
+def _contact_items(contact: ContactView) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [
+        _text_block(contact.service_title, weight="Bolder", size="Medium", separator=True),
+        _text_block(contact.name),
+    ]
+    facts = []
+    if contact.phone:
+        facts.append({"title": "Phone", "value": contact.phone})
+    if contact.email:
+        facts.append({"title": "Email", "value": contact.email})
+    if contact.hours:
+        facts.append({"title": "Hours", "value": contact.hours})
+    if facts:
+        items.append({"type": "FactSet", "facts": facts})
+    if contact.status:
+        items.append(
+            _text_block(contact.status, color="Good" if contact.open_now else "Attention")
+        )
+    if not contact.open_now and contact.out_of_hours:
+        items.append(_text_block(contact.out_of_hours))
+    if contact.have_ready:
+        items.append(_text_block("Have ready when you call:", weight="Bolder", spacing="Small"))
+        items.append(_text_block("\n".join(f"- {item}" for item in contact.have_ready)))
+    if contact.note:
+        items.append(_text_block(contact.note, isSubtle=True))
+    actions = []
+    if contact.phone_uri:
+        actions.append({"type": "Action.OpenUrl", "title": f"Call {contact.phone}", "url": contact.phone_uri})
+    if contact.email:
+        actions.append({"type": "Action.OpenUrl", "title": "Email", "url": f"mailto:{contact.email}"})
+    if actions:
+        items.append({"type": "ActionSet", "actions": actions})
+    return items
+
+
+def _submit(choice: Choice) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": choice.label, "data": {CHOICE_KEY: choice.value}}
+
+
+def adaptive_card(reply: Reply, *, with_buttons: bool) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    if reply.title:
+        body.append(_text_block(reply.title, weight="Bolder", size="Large"))
+    for contact in reply.contacts:
+        body.extend(_contact_items(contact))
+    if not reply.contacts:
+        body.append(_text_block(reply.text))
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+    }
+    if with_buttons and reply.choices:
+        card["actions"] = [_submit(c) for c in reply.choices]
+    return card
+
+
+def _needs_card_buttons(incoming: Activity) -> bool:
+    conversation_type = incoming.conversation.conversation_type if incoming.conversation else None
+    return incoming.channel_id == "msteams" and conversation_type in ("channel", "groupChat")
+
+
+def reply_activity(reply: Reply, incoming: Activity) -> Activity:
+    """The activity that answers ``incoming`` with ``reply``."""
+    activity = Activity(type=ActivityTypes.message, text=reply.text, text_format="plain")
+    card_buttons = _needs_card_buttons(incoming)
+    if reply.contacts or (card_buttons and reply.choices):
+        activity.attachments = [
+            Attachment(
+                content_type=ADAPTIVE_CARD,
+                content=adaptive_card(reply, with_buttons=card_buttons),
+            )
+        ]
+    if reply.choices and not card_buttons:
+        activity.suggested_actions = SuggestedActions(
+            actions=[
+                CardAction(type=ActionTypes.im_back, title=c.label, value=c.label)
+                for c in reply.choices
+            ]
+        )
+    return activity
+
+
+def choice_from_value(value: Any) -> str | None:
+    """The routing choice carried by a card button press (Action.Submit / messageBack /
+    Action.Execute data), if any."""
+    if isinstance(value, dict):
+        data = value.get("action", {}).get("data") if "action" in value else value
+        if isinstance(data, dict):
+            choice = data.get(CHOICE_KEY)
+            if isinstance(choice, str) and choice:
+                return choice
+    return None

@@ -1,0 +1,158 @@
+"""The helpline's turn handling: welcome, route a message or button press, answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
+from botbuilder.schema import ChannelAccount
+
+from routing.reply import ConversationFacts, Reply
+from routing.router import Router
+
+from .cards import choice_from_value, reply_activity
+from .mentions import is_bot_mentioned, text_without_own_mention
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+GROUP_SCOPES = ("channel", "groupChat")
+# Longest message the classifier is given; longer text is cut (bounded work per turn).
+MAX_TEXT = 2000
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _norm_label(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class HelplineBot(ActivityHandler):
+    """Answers citizens. ``router`` is called per turn so a reloaded routing table takes
+    effect on the next message without a restart."""
+
+    def __init__(
+        self,
+        router: Callable[[], Router],
+        conversation_state: ConversationState,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self._router = router
+        self._conversation_state = conversation_state
+        self._state = conversation_state.create_property("helpline")
+        self._clock = clock
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self._conversation_state.save_changes(turn_context)
+
+    # ---- helpers -------------------------------------------------------------------------
+    async def _conversation(self, turn_context: TurnContext) -> dict[str, Any]:
+        state = await self._state.get(turn_context, dict)
+        return state
+
+    async def _answer(self, turn_context: TurnContext, reply: Reply) -> None:
+        state = await self._conversation(turn_context)
+        state["facts"] = reply.facts.to_dict()
+        state["offered"] = {_norm_label(c.label): c.value for c in reply.choices}
+        await turn_context.send_activity(reply_activity(reply, turn_context.activity))
+        log.info(
+            "reply kind=%s intent=%s intents=%s score=%.1f",
+            reply.kind,
+            reply.intent,
+            ",".join(reply.intents),
+            reply.score,
+        )
+
+    async def _welcome_once(self, turn_context: TurnContext, member_id: str) -> None:
+        state = await self._conversation(turn_context)
+        welcomed: list[str] = state.setdefault("welcomed", [])
+        if member_id in welcomed:
+            return
+        welcomed.append(member_id)
+        await self._answer(turn_context, self._router().welcome())
+
+    def _is_group(self, turn_context: TurnContext) -> bool:
+        conversation = turn_context.activity.conversation
+        return bool(conversation and conversation.conversation_type in GROUP_SCOPES)
+
+    # ---- messages ------------------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        choice = choice_from_value(activity.value)
+        if self._is_group(turn_context):
+            if choice is None and not is_bot_mentioned(activity):
+                return  # in group chats and channels, answer only when @mentioned
+            text = text_without_own_mention(activity)
+        else:
+            text = (activity.text or "").strip()
+        text = text[:MAX_TEXT]
+        state = await self._conversation(turn_context)
+        facts = ConversationFacts.from_dict(state.get("facts"))
+        if choice is None and text:
+            choice = state.get("offered", {}).get(_norm_label(text))
+        router = self._router()
+        now = self._clock()
+        if choice is not None:
+            reply = router.choose(choice, facts, now)
+        elif text:
+            reply = router.respond(text, facts, now)
+        elif activity.attachments:
+            reply = router.respond("", facts, now)  # a photo or file alone: not understood
+        else:
+            return  # an empty message needs no answer
+        await self._answer(turn_context, reply)
+
+    # ---- joining -------------------------------------------------------------------------
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        bot_added = any(m.id == bot_id for m in members_added)
+        if self._is_group(turn_context):
+            if bot_added:
+                await self._answer(turn_context, self._router().team_intro())
+            return
+        for member in members_added:
+            if member.id and member.id != bot_id:
+                await self._welcome_once(turn_context, member.id)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        if self._is_group(turn_context):
+            return  # the team intro comes with conversationUpdate
+        user = turn_context.activity.from_property
+        if user and user.id:
+            await self._welcome_once(turn_context, user.id)
+
+    # ---- card actions in Teams (Action.Execute) ------------------------------------------
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return InvokeResponse(status=501)
+        choice = choice_from_value(activity.value)
+        if choice is None:
+            return InvokeResponse(
+                status=200,
+                body={
+                    "statusCode": 400,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "That button has no choice."},
+                },
+            )
+        state = await self._conversation(turn_context)
+        facts = ConversationFacts.from_dict(state.get("facts"))
+        reply = self._router().choose(choice, facts, self._clock())
+        await self._answer(turn_context, reply)
+        return InvokeResponse(
+            status=200,
+            body={
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": reply.text,
+            },
+        )
