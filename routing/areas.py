@@ -1,0 +1,78 @@
+"""Find which Mayo area a citizen is in from what they typed (town, Irish name, Eircode)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from routing.text import fold
+
+_EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W)(?:\s?[0-9ACDEFHKNPRTVWXY]{4})?\b", re.I)
+_FUZZY_MIN_LEN = 5  # shorter names must be typed exactly: "Cong", "Balla"
+_FUZZY_CUTOFF = 85.0
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: str
+    name: str
+    places: tuple[str, ...]
+    eircodes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaMatch:
+    area_id: str
+    matched: str  # the place name or Eircode that matched
+    score: float
+
+
+class AreaMatcher:
+    """Matches place names (exact first, then fuzzy for typos) and Eircode routing keys."""
+
+    def __init__(self, areas: tuple[Area, ...]) -> None:
+        self._names: dict[str, str] = {}  # folded place name -> area id
+        for area in areas:
+            for place in (area.name, area.id.replace("_", " "), *area.places):
+                key = fold(place)
+                if key:
+                    self._names.setdefault(key, area.id)
+        self._eircodes = {code.upper(): a.id for a in areas for code in a.eircodes}
+        self._max_words = max((len(n.split()) for n in self._names), default=1)
+        self._fuzzy_choices = [n for n in self._names if len(n) >= _FUZZY_MIN_LEN]
+
+    def find(self, text: str) -> AreaMatch | None:
+        """The area named in ``text``, or None when there is none or it is ambiguous."""
+        for m in _EIRCODE.finditer(text):
+            key = m.group(1).upper()
+            if key in self._eircodes:
+                return AreaMatch(self._eircodes[key], key, 100.0)
+        words = fold(text).split()
+        grams = [
+            " ".join(words[i : i + n])
+            for n in range(self._max_words, 0, -1)
+            for i in range(len(words) - n + 1)
+        ]
+        for gram in grams:  # longest first: "bangor erris" before "erris"
+            if gram in self._names:
+                return AreaMatch(self._names[gram], gram, 100.0)
+        best: AreaMatch | None = None
+        ambiguous = False
+        for gram in grams:
+            if len(gram) < _FUZZY_MIN_LEN:
+                continue
+            hit = process.extractOne(
+                gram, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            if hit is None:
+                continue
+            name, score, _ = hit
+            area_id = self._names[name]
+            if best is None or score > best.score:
+                ambiguous = False
+                best = AreaMatch(area_id, name, score)
+            elif score == best.score and area_id != best.area_id:
+                ambiguous = True
+        return None if ambiguous else best

@@ -1,0 +1,166 @@
+"""Turn validated routing data (plain dicts from YAML) into the typed RoutingTable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from routing.areas import Area
+from routing.hours import DAY_KEYS, GROUP_KEYS, Schedule, TimeRange, parse_day_hours
+from routing.model import (
+    Classifier,
+    Contact,
+    EmergencyCall,
+    EmergencyReply,
+    Example,
+    Labels,
+    Messages,
+    OutOfHoursOption,
+    RoutingTable,
+    Service,
+    ServiceContact,
+)
+from routing.phones import Phone, parse_phone
+
+
+def _phone(value: Any) -> Phone | None:
+    return parse_phone(str(value)) if value is not None else None
+
+
+def build_schedules(data: dict[str, Any]) -> dict[str, Schedule]:
+    lists: dict[str, list[Any]] = data.get("closed_dates") or {}
+    schedules = {}
+    for sid, spec in (data.get("opening_hours") or {}).items():
+        weekly: list[tuple[TimeRange, ...]] = [()] * 7
+        for key in ("every_day", "weekdays", "weekends", *DAY_KEYS):
+            if key not in spec:
+                continue
+            days = GROUP_KEYS.get(key) or [DAY_KEYS.index(key)]
+            ranges = parse_day_hours(str(spec[key]))
+            for d in days:
+                weekly[d] = ranges
+        closed: set[dt.date] = set()
+        for item in spec.get("closed") or []:
+            item = str(item)
+            if item in lists:
+                closed.update(dt.date.fromisoformat(str(d)) for d in lists[item])
+            else:
+                closed.add(dt.date.fromisoformat(item))
+        description = str(spec.get("description", ""))
+        schedules[sid] = Schedule(sid, description, tuple(weekly), frozenset(closed))
+    return schedules
+
+
+def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> RoutingTable:
+    schedules = build_schedules(data)
+    contacts = {
+        cid: Contact(
+            id=cid,
+            name=str(c["name"]),
+            phone=_phone(c.get("phone")),
+            email=c.get("email"),
+            schedule=schedules.get(c["hours"]) if c.get("hours") else None,
+            note=str(c.get("note", "")),
+        )
+        for cid, c in (data.get("contacts") or {}).items()
+    }
+    options = {
+        oid: OutOfHoursOption(
+            id=oid,
+            text=str(o["text"]),
+            name=str(o.get("name", "")),
+            phone=_phone(o.get("phone")),
+            schedule=schedules.get(o["hours"]) if o.get("hours") else None,
+        )
+        for oid, o in (data.get("out_of_hours") or {}).items()
+    }
+    services = tuple(
+        Service(
+            id=s["id"],
+            title=str(s["title"]),
+            contacts=tuple(
+                _service_contact(c, contacts, schedules, s["id"], i)
+                for i, c in enumerate(s["contacts"])
+            ),
+            out_of_hours=tuple(options[o] for o in s.get("out_of_hours") or []),
+            have_ready=tuple(str(x) for x in s.get("have_ready") or []),
+            in_menu=bool(s.get("in_menu", True)),
+        )
+        for s in data["services"]
+    )
+    areas = tuple(
+        Area(
+            id=a["id"],
+            name=str(a["name"]),
+            places=tuple(str(p) for p in a.get("places") or []),
+            eircodes=tuple(str(e).upper() for e in a.get("eircodes") or []),
+        )
+        for a in data.get("areas") or []
+    )
+    em = data["emergency"]
+    return RoutingTable(
+        source=source,
+        helpline=contacts[data["helpline"]["contact"]],
+        helpline_out_of_hours=tuple(options[o] for o in data["helpline"].get("out_of_hours") or []),
+        services=services,
+        areas=areas,
+        emergency_danger=_emergency(em["danger"]),
+        emergency_self_harm=_emergency(em["self_harm"]),
+        messages=_messages(data["messages"]),
+        classifier=classifier,
+        examples=tuple(_example(e) for e in data.get("examples") or []),
+    )
+
+
+def _service_contact(
+    spec: dict[str, Any],
+    contacts: dict[str, Contact],
+    schedules: dict[str, Schedule],
+    sid: str,
+    index: int,
+) -> ServiceContact:
+    area = spec.get("area")
+    if "contact" in spec:
+        return ServiceContact(contacts[spec["contact"]], area)
+    inline = Contact(
+        id=f"{sid}.contacts[{index}]",
+        name=str(spec["name"]),
+        phone=_phone(spec.get("phone")),
+        email=spec.get("email"),
+        schedule=schedules.get(spec["hours"]) if spec.get("hours") else None,
+        note=str(spec.get("note", "")),
+    )
+    return ServiceContact(inline, area)
+
+
+def _emergency(spec: dict[str, Any]) -> EmergencyReply:
+    calls = []
+    for c in spec.get("call") or []:
+        phone = _phone(c["phone"])
+        if phone is not None:
+            calls.append(EmergencyCall(str(c["name"]), phone))
+    return EmergencyReply(str(spec["text"]), tuple(calls))
+
+
+_NOT_TEXT = ("labels", "days", "months")
+
+
+def _messages(m: dict[str, Any]) -> Messages:
+    labels = m["labels"]
+    return Messages(
+        **{k: str(m[k]) for k in Messages.__dataclass_fields__ if k not in _NOT_TEXT},
+        labels=Labels(**{k: str(labels[k]) for k in Labels.__dataclass_fields__}),
+        days=tuple(str(d) for d in m["days"]),
+        months=tuple(str(d) for d in m["months"]),
+    )
+
+
+def _example(e: dict[str, Any]) -> Example:
+    expect = e.get("expect")
+    if expect is None or expect == "none":
+        ids: tuple[str, ...] = ()
+    elif isinstance(expect, list):
+        ids = tuple(str(x) for x in expect)
+    else:
+        ids = (str(expect),)
+    return Example(str(e["text"]), ids)

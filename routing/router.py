@@ -1,0 +1,335 @@
+"""Decide what the bot says: classify, then emergency / routed / clarify / ask_area / fallback.
+
+All wording comes from the routing table's ``messages:``; this module only arranges it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from intents.result import Classification
+from routing.hours import DUBLIN, OpenStatus, format_time, status_at
+from routing.model import (
+    Contact,
+    EmergencyReply,
+    OutOfHoursOption,
+    RoutingTable,
+    Service,
+    ServiceContact,
+)
+from routing.reply import (
+    AREA_PREFIX,
+    SERVICE_PREFIX,
+    TALK_TO_SOMEONE,
+    Choice,
+    ContactView,
+    ConversationFacts,
+    Reply,
+)
+
+
+# Out-of-hours options in ContactView.out_of_hours are joined with this (one sentence each).
+_OPTION_SEPARATOR = " "
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A contact view with the out-of-hours options available now, one text each."""
+
+    view: ContactView
+    options: tuple[str, ...]
+
+
+class Router:
+    """Answers one message or button press from one routing table (immutable, thread-safe)."""
+
+    def __init__(self, table: RoutingTable) -> None:
+        self.table = table
+        self.messages = table.messages
+
+    # ----- entry points -------------------------------------------------------------------
+    def classify(self, text: str) -> Classification:
+        return self.table.classifier.classify(text)
+
+    def welcome(self) -> Reply:
+        m = self.messages
+        text = "\n\n".join([m.welcome, self._services_list(), self._helpline_line()])
+        return Reply(kind="welcome", text=text, choices=self._menu())
+
+    def team_intro(self) -> Reply:
+        return Reply(kind="team_intro", text=self.messages.team_intro)
+
+    def respond(self, text: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+        now = now or dt.datetime.now(DUBLIN)
+        result = self.classify(text)
+        if result.is_emergency:
+            return self._emergency(result, facts)
+        found = self.table.area_matcher.find(text)
+        if found is not None:
+            facts = replace(facts, area=found.area_id)
+        if facts.awaiting_area_for and not result.intents and not result.candidates:
+            if found is not None:
+                return self._route(facts.awaiting_area_for, facts, now, result)
+            return self._ask_area(facts.awaiting_area_for, facts, result, not_recognised=True)
+        if result.candidates:
+            return self._clarify(result, replace(facts, awaiting_area_for=()))
+        if result.intents or result.intent:
+            ids = result.intents or ((result.intent,) if result.intent else ())
+            return self._route(ids, facts, now, result)
+        return self._fallback(replace(facts, awaiting_area_for=()), result)
+
+    def choose(self, value: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+        """A button press: routes directly, never through the classifier."""
+        now = now or dt.datetime.now(DUBLIN)
+        if value.startswith(SERVICE_PREFIX):
+            service_id = value[len(SERVICE_PREFIX) :]
+            if self.table.service(service_id) is not None:
+                return self._route((service_id,), facts, now, None)
+        elif value.startswith(AREA_PREFIX):
+            area = self.table.area(value[len(AREA_PREFIX) :])
+            if area is not None:
+                facts = replace(facts, area=area.id)
+                if facts.awaiting_area_for:
+                    return self._route(facts.awaiting_area_for, facts, now, None)
+                text = self.messages.area_noted.format(area=area.name)
+                return Reply(kind="welcome", text=text, choices=self._menu(), facts=facts)
+        elif value == TALK_TO_SOMEONE:
+            return self._talk_to_someone(facts, now)
+        return self._fallback(replace(facts, awaiting_area_for=()), None)
+
+    # ----- replies ------------------------------------------------------------------------
+    def _emergency(self, result: Classification, facts: ConversationFacts) -> Reply:
+        reply: EmergencyReply = (
+            self.table.emergency_self_harm
+            if result.emergency_kind == "self_harm"
+            else self.table.emergency_danger
+        )
+        contacts = tuple(
+            ContactView(
+                service_id="emergency",
+                service_title="",
+                name=call.name,
+                phone=call.phone.display,
+                phone_uri=call.phone.uri,
+            )
+            for call in reply.call
+        )
+        return Reply(
+            kind="emergency",
+            text=reply.text,
+            contacts=contacts,
+            facts=replace(facts, awaiting_area_for=()),
+            intent=result.intent,
+            score=result.score,
+        )
+
+    def _route(
+        self,
+        service_ids: tuple[str, ...],
+        facts: ConversationFacts,
+        now: dt.datetime,
+        result: Classification | None,
+    ) -> Reply:
+        services = [s for s in (self.table.service(i) for i in service_ids) if s is not None]
+        if not services:
+            return self._fallback(replace(facts, awaiting_area_for=()), result)
+        ids = tuple(s.id for s in services)
+        area = facts.area if self.table.area(facts.area) is not None else None
+        if area is None and any(s.has_area_contacts for s in services):
+            return self._ask_area(ids, facts, result, not_recognised=False)
+        shown = tuple(
+            self._view(service, sc, now)
+            for service in services
+            for sc in service.contacts_for(area)
+        )
+        text = "\n\n".join([self.messages.routed, *self._render_contacts(shown)])
+        return Reply(
+            kind="routed",
+            text=text,
+            title=", ".join(s.title for s in services),
+            contacts=tuple(s.view for s in shown),
+            facts=replace(facts, awaiting_area_for=()),
+            intent=ids[0],
+            intents=ids,
+            score=result.score if result else 1.0,
+        )
+
+    def _ask_area(
+        self,
+        service_ids: tuple[str, ...],
+        facts: ConversationFacts,
+        result: Classification | None,
+        *,
+        not_recognised: bool,
+    ) -> Reply:
+        names = ", ".join(a.name for a in self.table.areas)
+        lead = self.messages.area_not_recognised if not_recognised else self.messages.ask_area
+        return Reply(
+            kind="ask_area",
+            text=f"{lead}\n{names}",
+            choices=tuple(Choice(a.name, f"{AREA_PREFIX}{a.id}") for a in self.table.areas),
+            facts=replace(facts, awaiting_area_for=service_ids),
+            intent=service_ids[0] if service_ids else None,
+            intents=service_ids,
+            score=result.score if result else 1.0,
+        )
+
+    def _clarify(self, result: Classification, facts: ConversationFacts) -> Reply:
+        options = [s for s in (self.table.service(c) for c in result.candidates) if s][:2]
+        if len(options) < 2:
+            return self._fallback(facts, result)
+        first, second = options
+        text = self.messages.clarify.format(first=first.title, second=second.title)
+        return Reply(
+            kind="clarify",
+            text=text,
+            choices=tuple(Choice(s.title, f"{SERVICE_PREFIX}{s.id}") for s in options),
+            facts=facts,
+            intents=tuple(s.id for s in options),
+            score=result.score,
+        )
+
+    def _fallback(self, facts: ConversationFacts, result: Classification | None) -> Reply:
+        m = self.messages
+        text = "\n\n".join([m.fallback, self._services_list(), self._helpline_line()])
+        return Reply(
+            kind="fallback",
+            text=text,
+            choices=self._menu(),
+            facts=facts,
+            score=result.score if result else 0.0,
+        )
+
+    def _talk_to_someone(self, facts: ConversationFacts, now: dt.datetime) -> Reply:
+        helpline = self.table.helpline
+        options = self.table.helpline_out_of_hours
+        shown = self._contact_view("", "", helpline, None, (), options, now)
+        view = shown.view
+        intro = self.messages.talk_to_someone.format(
+            name=helpline.name, phone=view.phone or view.email or "", hours=view.hours
+        )
+        text = "\n\n".join([intro, *self._render_contacts((shown,), with_titles=False)])
+        return Reply(
+            kind="talk_to_someone",
+            text=text,
+            contacts=(view,),
+            facts=replace(facts, awaiting_area_for=()),
+        )
+
+    # ----- pieces -------------------------------------------------------------------------
+    def _menu(self) -> tuple[Choice, ...]:
+        buttons = [
+            Choice(s.title, f"{SERVICE_PREFIX}{s.id}") for s in self.table.services if s.in_menu
+        ]
+        buttons.append(Choice(self.messages.talk_to_someone_button, TALK_TO_SOMEONE))
+        return tuple(buttons)
+
+    def _services_list(self) -> str:
+        lines = [self.messages.can_help_with, *(f"- {s.title}" for s in self.table.services)]
+        return "\n".join(lines)
+
+    def _helpline_line(self) -> str:
+        h = self.table.helpline
+        hours = h.schedule.description if h.schedule else ""
+        phone = h.phone.display if h.phone else (h.email or "")
+        return self.messages.helpline.format(name=h.name, phone=phone, hours=hours)
+
+    def _view(self, service: Service, sc: ServiceContact, now: dt.datetime) -> _Shown:
+        return self._contact_view(
+            service.id,
+            service.title,
+            sc.contact,
+            sc.area,
+            service.have_ready,
+            service.out_of_hours,
+            now,
+        )
+
+    def _contact_view(
+        self,
+        service_id: str,
+        service_title: str,
+        contact: Contact,
+        area: str | None,
+        have_ready: tuple[str, ...],
+        options: tuple[OutOfHoursOption, ...],
+        now: dt.datetime,
+    ) -> _Shown:
+        status = status_at(contact.schedule, now) if contact.schedule else OpenStatus(True)
+        available: tuple[str, ...] = ()
+        if not status.open_now:
+            available = tuple(
+                o.text for o in options if o.schedule is None or status_at(o.schedule, now).open_now
+            )
+        area_obj = self.table.area(area)
+        view = ContactView(
+            service_id=service_id,
+            service_title=service_title,
+            name=contact.name,
+            phone=contact.phone.display if contact.phone else None,
+            phone_uri=contact.phone.uri if contact.phone else None,
+            email=contact.email,
+            hours=contact.schedule.description if contact.schedule else "",
+            open_now=status.open_now,
+            status=self._status_text(status, now) if contact.schedule else "",
+            out_of_hours=_OPTION_SEPARATOR.join(available),
+            have_ready=have_ready,
+            area=area_obj.name if area_obj else None,
+            note=contact.note,
+        )
+        return _Shown(view, available)
+
+    def _status_text(self, status: OpenStatus, now: dt.datetime) -> str:
+        m = self.messages
+        if status.open_now and status.closes_at is not None:
+            return m.open_now.format(time=format_time(status.closes_at))
+        if status.opens_at is None:
+            return ""
+        today = now.astimezone(DUBLIN).date() if now.tzinfo else now.date()
+        opens = status.opens_at
+        gap = (opens.date() - today).days
+        if gap == 0:
+            day = m.today
+        elif gap == 1:
+            day = m.tomorrow
+        elif gap < 7:
+            day = m.days[opens.weekday()]
+        else:
+            day = f"{m.days[opens.weekday()]} {opens.day} {m.months[opens.month - 1]}"
+        return m.closed_now.format(day=day, time=format_time(opens))
+
+    def _render_contacts(self, views: tuple[_Shown, ...], *, with_titles: bool = True) -> list[str]:
+        """One block per contact; services sharing a contact are listed together."""
+        labels = self.messages.labels
+        groups: dict[tuple[object, ...], list[_Shown]] = {}
+        for shown in views:
+            v = shown.view
+            key = (v.name, v.phone, v.email, v.area, v.status)
+            groups.setdefault(key, []).append(shown)
+        blocks = []
+        for shown_group in groups.values():
+            group = [g.view for g in shown_group]
+            v = group[0]
+            titles = ", ".join(dict.fromkeys(g.service_title for g in group if g.service_title))
+            lines = [f"{titles}: {v.name}" if with_titles and titles else v.name]
+            if v.area:
+                lines[0] += f" ({v.area})"
+            if v.note:
+                lines.append(v.note)
+            if v.phone:
+                lines.append(f"{labels.phone}: {v.phone}")
+            if v.email:
+                lines.append(f"{labels.email}: {v.email}")
+            if v.hours:
+                lines.append(f"{labels.hours}: {v.hours}")
+            if v.status:
+                lines.append(v.status)
+            options = list(dict.fromkeys(o for g in shown_group for o in g.options))
+            if not v.open_now and options:
+                lines.append(f"{self.messages.out_of_hours} " + _OPTION_SEPARATOR.join(options))
+            ready = list(dict.fromkeys(r for g in group for r in g.have_ready))
+            if ready:
+                lines.append(f"{labels.have_ready}: " + "; ".join(ready))
+            blocks.append("\n".join(lines))
+        return blocks

@@ -1,0 +1,53 @@
+"""routing/ with the real intents/ classifier (the other tests use a stand-in)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from routing.__main__ import main
+from routing.errors import ConfigError
+from routing.hours import DUBLIN
+from routing.loader import load_table, load_text
+from routing.reply import ConversationFacts
+from routing.router import Router
+from tests.routing.conftest import FIXTURES, SHIPPED
+
+LANGUAGE = """language:
+  emergency:
+    danger: [chest pains, cant breathe]
+    self_harm: [kill myself]"""
+
+
+def _fixture_with_language() -> str:
+    return (FIXTURES / "valid.yaml").read_text(encoding="utf-8").replace("language: {}", LANGUAGE)
+
+
+def test_real_classifier_routes_the_fixture() -> None:
+    router = Router(load_text(_fixture_with_language(), "valid.yaml"))
+    now = dt.datetime(2026, 12, 23, 11, 0, tzinfo=DUBLIN)
+    assert router.respond("I have chest pains", ConversationFacts(), now).kind == "emergency"
+    reply = router.respond("grocery shopping in Westport", ConversationFacts(), now)
+    assert reply.kind == "routed"
+    assert reply.contacts[0].name == "West Mayo Shopping Volunteers (FIXTURE)"
+    assert router.respond("motor tax", ConversationFacts(), now).kind == "fallback"
+
+
+def test_real_vocabulary_problems_get_lines() -> None:
+    text = _fixture_with_language().replace("{groceries: 1.0, shopping: 1.0}", "{groceries: 9}")
+    with pytest.raises(ConfigError) as caught:
+        load_text(text, "valid.yaml")
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.path) == (86, "services.groceries.keywords.groceries")
+    assert "weight" in issue.message
+
+
+def test_shipped_file_loads_with_the_real_classifier() -> None:
+    table = load_table(SHIPPED)
+    assert len(table.services) == 7
+
+
+def test_shipped_file_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(SHIPPED)])
+    assert code == 0, capsys.readouterr().out
