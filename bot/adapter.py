@@ -113,9 +113,11 @@ class HelplineAdapter(CloudAdapterBase):
 
     # ---- inbound -------------------------------------------------------------------------
     async def authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        # The SDK's parameterised authentication treats only None as "no header": an empty
+        # string reaches the token parser and fails with AttributeError (a 500 in 4.17.1).
         try:
             return await self.bot_framework_authentication.authenticate_request(
-                activity, auth_header
+                activity, auth_header or None
             )
         except (PermissionError, jwt.PyJWTError, KeyError, IndexError, ValueError) as error:
             raise AuthenticationFailed(_auth_reason(error)) from error

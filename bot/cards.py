@@ -31,10 +31,13 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def _contact_items(contact: ContactView) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [
-        _text_block(contact.service_title, weight="Bolder", size="Medium", separator=True),
-        _text_block(contact.name),
-    ]
+    items: list[dict[str, Any]] = []
+    if contact.service_title:
+        items.append(
+            _text_block(contact.service_title, weight="Bolder", size="Medium", separator=True)
+        )
+    name = f"{contact.name} ({contact.area})" if contact.area else contact.name
+    items.append(_text_block(name, weight="Bolder" if not contact.service_title else "Default"))
     facts = []
     if contact.phone:
         facts.append({"title": "Phone", "value": contact.phone})

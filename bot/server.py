@@ -1,28 +1,56 @@
-"""The aiohttp application: routes, middlewares and the objects they share."""
+"""The aiohttp application: routes, middlewares and the objects they share.
+
+Routes: ``POST /api/messages`` (activities from the channel), ``GET /healthz`` (liveness,
+with the routing file's status), ``GET /readyz`` (config loaded, storage writable, not
+shutting down), ``GET /metrics`` (Prometheus text format).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
 from botbuilder.core import ConversationState, MemoryStorage, Storage, TurnContext
 
 from config.settings import Settings
+from routing.router import Router
 from routing.store import RoutingStore
 
-from .adapter import AuthenticationFailed, HelplineAdapter
+from . import observe
+from .adapter import AuthenticationFailed, HelplineAdapter, TurnLogic
 from .auth import AuthEndpoints, AuthSetup, build_auth
-from .connector import ConnectorSender, OutboundTokens
+from .connector import ConnectorError, ConnectorSender, OutboundTokens
 from .helpline_bot import HelplineBot
 from .inbound import MAX_BODY_BYTES, BadRequest, read_inbound
+from .lifecycle import drain_on_shutdown, storage_writable
+from .limits import (
+    RATE_LIMITED_REPLY,
+    RATE_LIMITED_REPLY_NO_PHONE,
+    Decision,
+    RateLimiter,
+    TurnGate,
+)
+from .logs import ConversationHasher, citizen_name
+from .metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
+
+# The apology after a turn failed. The routing table's ``messages:`` has no entry for it
+# (routing/ owns that wording); until it has, it lives here.
+APOLOGY = (
+    "Sorry, something went wrong on our side. Please try again, or phone the council helpline."
+)
+# Seconds a caller is asked to wait when the bot is at its concurrency cap / shutting down.
+BUSY_RETRY_AFTER = "1"
+DRAINING_RETRY_AFTER = "5"
 
 
 @dataclass(slots=True)
@@ -32,16 +60,22 @@ class Runtime:
     adapter: HelplineAdapter
     bot: HelplineBot
     session: aiohttp.ClientSession
+    logic: TurnLogic  # the bot's turn behind the rate limit
 
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("routing_store", RoutingStore)
 AUTH = web.AppKey("auth", AuthSetup)
 RUNTIME = web.AppKey("runtime", Runtime)
+STORAGE = web.AppKey("storage", Storage)
+METRICS = web.AppKey("metrics", Metrics)
+GATE = web.AppKey("turn_gate", TurnGate)
+LIMITER = web.AppKey("rate_limiter", RateLimiter)
+HASHER = web.AppKey("conversation_hasher", ConversationHasher)
 
 
-def _error(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)
+def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": reason}, status=status, headers=headers)
 
 
 @web.middleware
@@ -52,46 +86,144 @@ async def json_errors(
     try:
         return await handler(request)
     except BadRequest as error:
-        log.info("refused %s %s: %s", request.method, request.path, error.reason)
+        log.info("refused %s %s: %d %s", request.method, request.path, error.status, error.reason)
+        request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
         return _error(error.status, error.reason)
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        return _error(error.status, error.reason)
+        log.info("refused %s %s: %d", request.method, request.path, error.status)
+        request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
+        headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+        return _error(error.status, error.reason, headers)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return _error(503, "the helpline bot hit a problem; please try again")
 
 
-async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    """A turn failed: log it for staff (no message text), and apologise to the citizen."""
-    log.error(
-        "turn failed: %s in conversation of channel %s",
-        type(error).__name__,
-        context.activity.channel_id,
-        exc_info=error,
-    )
-    if context.activity.type == "message" and not context.responded:
-        with contextlib.suppress(Exception):
-            await context.send_activity(
-                "Sorry, something went wrong on our side. Please try again, or phone the "
-                "council helpline."
-            )
+class _Throttled:
+    """Log a repeated event at most once per ``every`` seconds, with how often it happened."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self._every = every
+        self._last = float("-inf")
+        self._count = 0
+
+    def __call__(self, message: str) -> None:
+        self._count += 1
+        now = time.monotonic()
+        if now - self._last >= self._every:
+            log.warning("%s (%d time(s) since last logged)", message, self._count)
+            self._last = now
+            self._count = 0
 
 
-async def messages(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    inbound = await read_inbound(request)
-    try:
-        result = await runtime.adapter.process(
-            inbound.auth_header, inbound.activity, runtime.bot.on_turn
+def _turn_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], Awaitable[None]]:
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        """A turn failed: log and count it for staff (no message text), and apologise to
+        the citizen unless the failure was reaching the connector itself."""
+        record = observe.current()
+        kind = error.kind if isinstance(error, ConnectorError) else type(error).__name__
+        if record is not None:
+            record.outcome = "reply_failed" if isinstance(error, ConnectorError) else "error"
+            record.error = kind
+        metrics.turns_failed.labels(error=kind if isinstance(error, ConnectorError) else "bug").inc()
+        if isinstance(error, ConnectorError):
+            log.error("turn failed: the reply could not be delivered (%s)", kind)
+            return  # the connector is what failed: an apology would fail the same way
+        log.error("turn failed: %s", kind, exc_info=error)
+        if context.activity.type == "message" and not context.responded:
+            try:
+                await context.send_activity(APOLOGY)
+            except Exception as apology_error:  # logged and counted; nothing more to try
+                log.error("apology could not be sent: %s", type(apology_error).__name__)
+
+    return on_turn_error
+
+
+def _rate_limited_text(store: RoutingStore) -> str:
+    helpline = store.router.table.helpline
+    if helpline.phone is not None:
+        return RATE_LIMITED_REPLY.format(helpline=helpline.phone.display)
+    return RATE_LIMITED_REPLY_NO_PHONE
+
+
+def _turn_logic(app: web.Application, bot: HelplineBot) -> TurnLogic:
+    """The bot's turn behind the per-conversation rate limit (which runs after the adapter
+    has authenticated the activity)."""
+    limiter = app[LIMITER]
+    metrics = app[METRICS]
+    store = app[STORE]
+    loop_time = asyncio.get_running_loop().time
+
+    async def turn(context: TurnContext) -> None:
+        activity = context.activity
+        if activity.type == "message":
+            decision = limiter.check(activity.conversation.id, loop_time())
+            if decision is not Decision.ALLOW:
+                metrics.rate_limited.inc()
+                record = observe.current()
+                if record is not None:
+                    record.outcome = "rate_limited"
+                if decision is Decision.LIMITED_NOTIFY:
+                    await context.send_activity(_rate_limited_text(store))
+                return
+        await bot.on_turn(context)
+
+    return turn
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    gate = app[GATE]
+    if not gate.try_enter():
+        draining = gate.draining
+        app[METRICS].requests_refused.labels(status="503").inc()
+        app[_BUSY_LOG]("refused: shutting down" if draining else "refused: too many turns in flight")
+        return _error(
+            503,
+            "the bot is restarting; please retry" if draining else "the bot is busy; please retry",
+            {"Retry-After": DRAINING_RETRY_AFTER if draining else BUSY_RETRY_AFTER},
         )
-    except AuthenticationFailed as error:
-        log.info("refused activity: %s", error.reason)
-        return _error(401, error.reason)
-    if result.body is None:
-        return web.Response(status=result.status)
-    return web.json_response(result.body, status=result.status)
+    metrics = app[METRICS]
+    metrics.in_flight.inc()
+    try:
+        return await _run_turn(request)
+    finally:
+        metrics.in_flight.dec()
+        gate.leave()
+
+
+async def _run_turn(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    runtime = app[RUNTIME]
+    started = time.perf_counter()
+    inbound = await read_inbound(request)
+    activity = inbound.activity
+    record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], activity)
+    token = observe.begin(record)
+    status = 500
+    try:
+        sender = activity.from_property
+        with citizen_name(sender.name if sender else None):
+            try:
+                result = await runtime.adapter.process(
+                    inbound.auth_header, activity, runtime.logic
+                )
+            except AuthenticationFailed as error:
+                log.info("refused activity: %s", error.reason)
+                app[METRICS].requests_refused.labels(status="401").inc()
+                status = 401
+                record.outcome = "unauthenticated"
+                return _error(401, error.reason)
+            status = int(result.status)
+            headers = {"X-Correlation-Id": record.correlation_id}
+            if result.body is None:
+                return web.Response(status=status, headers=headers)
+            return web.json_response(result.body, status=status, headers=headers)
+    finally:
+        observe.finish(record, status, time.perf_counter() - started, app[METRICS])
+        observe.end(token)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -99,25 +231,62 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "config": config})
 
 
+async def readyz(request: web.Request) -> web.Response:
+    app = request.app
+    checks: dict[str, Any] = {}
+    store = app[STORE]
+    config = store.status()
+    # The last good table keeps serving when a reload fails: ready either way, but say so.
+    checks["config"] = "ok" if store.router is not None else "not loaded"
+    checks["config_file"] = config["status"]
+    checks["storage"] = await storage_writable(app[STORAGE])
+    checks["runtime"] = "ok" if RUNTIME in app else "not started"
+    checks["accepting"] = "no (shutting down)" if app[GATE].draining else "ok"
+    ready = all(checks[k] == "ok" for k in ("config", "storage", "runtime", "accepting"))
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    metrics = request.app[METRICS]
+    metrics.config_status(request.app[STORE].status())
+    return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
+_BUSY_LOG = web.AppKey("busy_log", _Throttled)
+
+
 def _runtime_ctx(
-    storage: Storage, clock: Callable[[], datetime] | None
+    clock: Callable[[], datetime] | None,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def runtime(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         auth = app[AUTH]
+        metrics = app[METRICS]
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=100, limit_per_host=50)
         )
         tokens = OutboundTokens(
             auth.credentials_factory, auth.endpoints.login_url, auth.endpoints.validate_authority
         )
-        sender = ConnectorSender(session, tokens, timeout=settings.connector_timeout)
+        sender = ConnectorSender(
+            session,
+            tokens,
+            timeout=settings.connector_timeout,
+            attempts=settings.connector_attempts,
+            backoff=settings.connector_backoff,
+            backoff_max=settings.connector_backoff_max,
+            observer=metrics,
+        )
         adapter = HelplineAdapter(auth.authentication, sender)
-        adapter.on_turn_error = on_turn_error
+        adapter.on_turn_error = _turn_error_handler(metrics)
         store = app[STORE]
+        router = cast(Callable[[], Router], _constant(observe.ObservedRouter(lambda: store.router)))
         bot_kwargs = {"clock": clock} if clock else {}
-        bot = HelplineBot(lambda: store.router, ConversationState(storage), **bot_kwargs)
-        app[RUNTIME] = Runtime(adapter, bot, session)
+        bot = HelplineBot(router, ConversationState(app[STORAGE]), **bot_kwargs)
+        app[RUNTIME] = Runtime(adapter, bot, session, _turn_logic(app, bot))
         watcher = asyncio.create_task(store.watch(settings.reload_interval))
         try:
             yield
@@ -128,6 +297,10 @@ def _runtime_ctx(
             await session.close()
 
     return runtime
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
 
 
 def create_app(
@@ -143,7 +316,18 @@ def create_app(
     app[SETTINGS] = settings
     app[STORE] = RoutingStore.load(settings.routing_file)
     app[AUTH] = build_auth(settings, endpoints)
-    app.cleanup_ctx.append(_runtime_ctx(storage or MemoryStorage(), clock))
+    app[STORAGE] = storage or MemoryStorage()
+    app[METRICS] = Metrics()
+    app[GATE] = TurnGate(settings.max_concurrent_turns)
+    app[LIMITER] = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window)
+    app[HASHER] = ConversationHasher(settings.log_hash_key)
+    app[_BUSY_LOG] = _Throttled()
+    app.cleanup_ctx.append(_runtime_ctx(clock))
+    app.on_shutdown.append(
+        drain_on_shutdown(lambda a: a[GATE], lambda a: a[SETTINGS].shutdown_grace)
+    )
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
     return app

@@ -1,0 +1,65 @@
+"""Readiness and graceful shutdown.
+
+Shutdown (SIGTERM or SIGINT, handled by ``web.run_app``): aiohttp stops listening first,
+then runs ``on_shutdown``, where :func:`drain_on_shutdown` refuses new turns on connections
+still open (503 + Retry-After) and waits up to the grace period for the turns in flight,
+including the replies they are still sending. Only then does ``cleanup_ctx`` close the
+outbound session. ``python app.py`` then exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Storage
+
+from .limits import TurnGate
+
+log = logging.getLogger(__name__)
+
+_PROBE_KEY = "helpline-readiness-probe"
+_PROBE_TIMEOUT = 2.0
+
+
+async def storage_writable(storage: Storage) -> str:
+    """"ok" when a value written to ``storage`` reads back unchanged, else what went wrong."""
+    stamp = f"{time.time():.6f}"
+    try:
+        await asyncio.wait_for(storage.write({_PROBE_KEY: {"stamp": stamp}}), _PROBE_TIMEOUT)
+        found: dict[str, Any] = await asyncio.wait_for(
+            storage.read([_PROBE_KEY]), _PROBE_TIMEOUT
+        )
+    except asyncio.TimeoutError:
+        return "storage did not answer in time"
+    except Exception as error:  # any storage failure means not ready; staff see the type
+        log.warning("readiness: storage probe failed: %s", type(error).__name__)
+        return f"storage probe failed ({type(error).__name__})"
+    value = found.get(_PROBE_KEY)
+    stored = value.get("stamp") if isinstance(value, dict) else getattr(value, "stamp", None)
+    return "ok" if stored == stamp else "storage did not return what was written"
+
+
+def drain_on_shutdown(
+    gate: Callable[[web.Application], TurnGate], grace: Callable[[web.Application], float]
+) -> Callable[[web.Application], Awaitable[None]]:
+    async def on_shutdown(app: web.Application) -> None:
+        turn_gate = gate(app)
+        seconds = grace(app)
+        log.info(
+            "shutting down: %d turn(s) in flight, waiting up to %.0f s", turn_gate.active, seconds
+        )
+        if await turn_gate.drain(seconds):
+            log.info("shutdown: all turns finished")
+        else:
+            log.warning(
+                "shutdown: %d turn(s) still in flight after %.0f s; stopping anyway",
+                turn_gate.active,
+                seconds,
+            )
+
+    return on_shutdown

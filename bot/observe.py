@@ -1,0 +1,160 @@
+"""What happened in one turn, for the one log line and the metrics each turn produces.
+
+``TurnRecord`` lives in a context variable for the duration of one inbound request (each
+aiohttp request runs in its own task, so records never mix). ``ObservedRouter`` is handed to
+the bot in place of the router: it answers exactly as the live router does and notes the
+reply's kind, intent and score in the current record.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from routing.reply import Reply
+from routing.router import Router
+
+from .logs import FIELDS, ConversationHasher
+from .metrics import Metrics
+
+log = logging.getLogger("bot.turn")
+
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+# Activity types counted under their own name; anything else is "other" (bounded labels).
+_KNOWN_TYPES = frozenset(
+    {"message", "conversationUpdate", "invoke", "installationUpdate", "event", "typing",
+     "messageReaction", "endOfConversation"}
+)
+
+
+def correlation_id(header: str | None) -> str:
+    """The caller's correlation id when it is a sane token, else a new one."""
+    if header and _CORRELATION_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+@dataclass(slots=True)
+class TurnRecord:
+    correlation_id: str
+    conversation: str = ""  # keyed hash, never the raw id
+    channel: str = ""
+    type: str = ""
+    kind: str | None = None  # the reply's kind: routed, fallback, emergency ...
+    intent: str | None = None
+    score: float | None = None
+    services: tuple[str, ...] = ()
+    outcome: str = ""  # set when something other than the normal path happened
+    error: str = ""
+
+    def reply(self, reply: Reply) -> Reply:
+        self.kind = reply.kind
+        self.intent = reply.intent
+        self.score = reply.score
+        self.services = tuple(dict.fromkeys(c.service_id for c in reply.contacts))
+        return reply
+
+    @property
+    def type_label(self) -> str:
+        return self.type if self.type in _KNOWN_TYPES else "other"
+
+    def final_outcome(self) -> str:
+        if self.outcome:
+            return self.outcome
+        if self.kind is not None:
+            return "replied"
+        return "ignored" if self.type == "message" else "ok"
+
+
+_current: contextvars.ContextVar[TurnRecord | None] = contextvars.ContextVar(
+    "turn_record", default=None
+)
+
+
+def current() -> TurnRecord | None:
+    return _current.get()
+
+
+def begin(record: TurnRecord) -> contextvars.Token[TurnRecord | None]:
+    return _current.set(record)
+
+
+def end(token: contextvars.Token[TurnRecord | None]) -> None:
+    _current.reset(token)
+
+
+class ObservedRouter:
+    """The live router (looked up on every call, so reloads apply), noting each reply in
+    the current turn's record. Built once per app, not per turn."""
+
+    def __init__(self, live: Callable[[], Router]) -> None:
+        self._live = live
+
+    def _note(self, reply: Reply) -> Reply:
+        record = _current.get()
+        return record.reply(reply) if record is not None else reply
+
+    def welcome(self) -> Reply:
+        return self._note(self._live().welcome())
+
+    def team_intro(self) -> Reply:
+        return self._note(self._live().team_intro())
+
+    def respond(self, text: str, facts: Any, now: Any = None) -> Reply:
+        return self._note(self._live().respond(text, facts, now))
+
+    def choose(self, value: str, facts: Any, now: Any = None) -> Reply:
+        return self._note(self._live().choose(value, facts, now))
+
+    def __getattr__(self, name: str) -> Any:  # anything else: the live router's own
+        return getattr(self._live(), name)
+
+
+def finish(
+    record: TurnRecord, status: int, latency: float, metrics: Metrics
+) -> None:
+    """Count the turn and write its one log line (no message text, no raw ids)."""
+    outcome = record.final_outcome()
+    metrics.turn_latency.labels(type=record.type_label).observe(latency)
+    if record.type == "message" or record.kind is not None:
+        metrics.messages.labels(intent=record.intent or "none", outcome=outcome).inc()
+    if record.kind is not None:
+        metrics.replies.labels(kind=record.kind).inc()
+        if record.kind == "fallback":
+            metrics.fallbacks.inc()
+        elif record.kind == "emergency":
+            metrics.emergencies.inc()
+    fields: dict[str, Any] = {
+        "correlation_id": record.correlation_id,
+        "conversation": record.conversation,
+        "channel": record.channel,
+        "type": record.type,
+        "intent": record.intent,
+        "score": None if record.score is None else round(record.score, 1),
+        "route": record.kind,
+        "services": list(record.services),
+        "latency_ms": round(latency * 1000.0, 1),
+        "outcome": outcome,
+        "status": status,
+    }
+    if record.error:
+        fields["error"] = record.error
+    level = logging.WARNING if outcome in ("reply_failed", "error") else logging.INFO
+    log.log(level, "turn %s", outcome, extra={FIELDS: fields})
+
+
+def new_record(
+    header: str | None, hasher: ConversationHasher, activity: Any
+) -> TurnRecord:
+    conversation = getattr(activity, "conversation", None)
+    return TurnRecord(
+        correlation_id=correlation_id(header),
+        conversation=hasher(getattr(conversation, "id", None)),
+        channel=str(getattr(activity, "channel_id", "") or "")[:32],
+        type=str(getattr(activity, "type", "") or "")[:32],
+    )
