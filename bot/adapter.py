@@ -39,6 +39,7 @@ from botframework.connector.auth import (
 from msrest.serialization import Model
 
 from .connector import ConnectorSender
+from .wire import to_json
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class TurnResult:
 def _to_json(value: Any) -> Any:
     """Serialise an SDK model exactly once; plain JSON values pass through."""
     if isinstance(value, Model):
-        return value.serialize()
+        return to_json(value)
     if isinstance(value, list):
         return [_to_json(v) for v in value]
     if isinstance(value, dict):
