@@ -123,3 +123,17 @@ def test_wrongly_shaped_fields_are_refused(field: str, value: Any) -> None:
     body = dict(INBOUND["emulator-message"], **{field: value})
     with pytest.raises(WireError):
         activity_from_json(body)
+
+
+def test_reply_copy_for_sending_is_shallow_but_faithful() -> None:
+    import copy
+
+    from bot.cards import reply_activity
+    from routing.reply import Choice, Reply
+
+    incoming = activity_from_json(INBOUND["emulator-message"])
+    reply = reply_activity(Reply(kind="fallback", text="hi", choices=(Choice("A", "a"),)), incoming)
+    copied = copy.deepcopy(reply)
+    assert copied is not reply and to_json(copied) == to_json(reply)
+    copied.conversation = ConversationAccount(id="other")  # what stamping a reference does
+    assert reply.conversation is None
