@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
 
 from routing.reply import ConversationFacts, Reply
@@ -15,6 +15,7 @@ from routing.router import Router
 
 from .cards import choice_from_value, reply_activity
 from .mentions import is_bot_mentioned, text_without_own_mention
+from .state import ConversationStore
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +40,20 @@ class HelplineBot(ActivityHandler):
     def __init__(
         self,
         router: Callable[[], Router],
-        conversation_state: ConversationState,
+        conversations: ConversationStore,
         clock: Clock = _utc_now,
     ) -> None:
         self._router = router
-        self._conversation_state = conversation_state
-        self._state = conversation_state.create_property("helpline")
+        self._conversations = conversations
         self._clock = clock
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
-        await self._conversation_state.save_changes(turn_context)
+        await self._conversations.save(turn_context)
 
     # ---- helpers -------------------------------------------------------------------------
     async def _conversation(self, turn_context: TurnContext) -> dict[str, Any]:
-        state = await self._state.get(turn_context, dict)
-        return state
+        return (await self._conversations.load(turn_context)).data
 
     async def _answer(self, turn_context: TurnContext, reply: Reply) -> None:
         state = await self._conversation(turn_context)

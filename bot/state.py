@@ -1,0 +1,80 @@
+"""Conversation state: one small JSON object per conversation in a Bot Framework ``Storage``.
+
+Replaces ``ConversationState`` on the hot path: the SDK hashes the state with jsonpickle
+twice per turn to detect changes; here a compact JSON snapshot does it. The item is written
+only when it changed, with its eTag, so two turns racing on one conversation cannot
+silently overwrite each other (the storage refuses the stale write).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.core import Storage, TurnContext
+
+_ETAG = "e_tag"
+
+
+def _snapshot(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class ConversationData:
+    """The state of one conversation for the duration of one turn."""
+
+    key: str
+    data: dict[str, Any]
+    etag: str | None
+    snapshot: str = field(default="")
+
+    @property
+    def changed(self) -> bool:
+        return _snapshot(self.data) != self.snapshot
+
+
+def state_key(context: TurnContext) -> str:
+    activity = context.activity
+    return f"{activity.channel_id}/conversations/{activity.conversation.id}"
+
+
+class ConversationStore:
+    """Loads and saves ``ConversationData`` through any Bot Framework ``Storage``."""
+
+    _TURN_KEY = "helpline.conversation"
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    async def load(self, context: TurnContext) -> ConversationData:
+        cached: ConversationData | None = context.turn_state.get(self._TURN_KEY)
+        if cached is not None:
+            return cached
+        key = state_key(context)
+        items = await self.storage.read([key])
+        stored = items.get(key)
+        if isinstance(stored, dict):
+            data = {k: v for k, v in stored.items() if k != _ETAG}
+            etag = stored.get(_ETAG)
+        else:
+            data, etag = {}, None
+        # A deep, independent copy: storages such as MemoryStorage hand out their own objects.
+        snapshot = _snapshot(data)
+        loaded = ConversationData(key, json.loads(snapshot), etag, snapshot)
+        context.turn_state[self._TURN_KEY] = loaded
+        return loaded
+
+    async def save(self, context: TurnContext) -> None:
+        loaded: ConversationData | None = context.turn_state.get(self._TURN_KEY)
+        if loaded is None or not loaded.changed:
+            return
+        item = dict(loaded.data)
+        item[_ETAG] = loaded.etag if loaded.etag is not None else "*"
+        await self.storage.write({loaded.key: item})
+        loaded.snapshot = _snapshot(loaded.data)
+
+    async def delete(self, context: TurnContext) -> None:
+        await self.storage.delete([state_key(context)])
+        context.turn_state.pop(self._TURN_KEY, None)
