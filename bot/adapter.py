@@ -38,6 +38,8 @@ from botframework.connector.auth import (
 )
 from msrest.serialization import Model
 
+from .auth import AuthUnavailable, TokenRejected
+from .auth_cache import ValidatedTokens
 from .connector import ConnectorSender
 from .wire import to_json
 
@@ -111,15 +113,30 @@ class HelplineAdapter(CloudAdapterBase):
         super().__init__(authentication)
         self._sender = sender
         self._connector_clients: dict[tuple[str | None, str, str | None], Any] = {}
+        self.validated_tokens = ValidatedTokens()
 
     # ---- inbound -------------------------------------------------------------------------
     async def authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        if not auth_header:
+            return await self._authenticate(activity, auth_header)
+        key = (auth_header, activity.channel_id or "", activity.service_url or "")
+        result = self.validated_tokens.get(key)
+        if result is None:
+            result = await self._authenticate(activity, auth_header)
+            self.validated_tokens.put(key, result)
+        return result
+
+    async def _authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         # The SDK's parameterised authentication treats only None as "no header": an empty
         # string reaches the token parser and fails with AttributeError (a 500 in 4.17.1).
         try:
             return await self.bot_framework_authentication.authenticate_request(
                 activity, auth_header or None
             )
+        except TokenRejected as error:
+            raise AuthenticationFailed(error.reason) from error
+        except AuthUnavailable:
+            raise  # our failure, not the caller's: the server answers 503
         except (PermissionError, jwt.PyJWTError, KeyError, IndexError, ValueError) as error:
             raise AuthenticationFailed(_auth_reason(error)) from error
         except Exception as error:  # the SDK raises bare Exception for several auth failures

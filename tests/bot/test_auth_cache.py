@@ -1,0 +1,89 @@
+"""A validated token is remembered until it expires, never beyond, and only for the same
+channel and serviceUrl; a token that failed is never remembered."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
+
+from bot.auth_cache import ValidatedTokens
+from bot.server import RUNTIME, create_app
+from config.settings import Settings
+from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
+from tests.support import activities as act
+from tests.support.token_issuer import TokenIssuer
+
+APP_ID = "5b1c3c7e-0000-4000-8000-00000000cac4"
+SERVICE_URL = "https://smba.trafficmanager.net/emea/"
+
+
+def _result(exp: float) -> AuthenticateRequestResult:
+    result = AuthenticateRequestResult()
+    result.claims_identity = ClaimsIdentity({"exp": exp}, True)
+    return result
+
+
+def test_entry_ends_at_the_tokens_expiry() -> None:
+    now = [1000.0]
+    cache = ValidatedTokens(clock=lambda: now[0])
+    cache.put(("t", "msteams", "u"), _result(exp=1060))
+    assert cache.get(("t", "msteams", "u")) is not None
+    now[0] = 1060.0
+    assert cache.get(("t", "msteams", "u")) is None
+
+
+def test_expired_or_expiry_less_results_are_not_kept() -> None:
+    cache = ValidatedTokens(clock=lambda: 1000.0)
+    cache.put(("a", "", ""), _result(exp=999))
+    no_exp = AuthenticateRequestResult()
+    no_exp.claims_identity = ClaimsIdentity({}, True)
+    cache.put(("b", "", ""), no_exp)
+    assert len(cache) == 0
+
+
+def test_bounded() -> None:
+    cache = ValidatedTokens(max_entries=2, clock=lambda: 0.0)
+    for n in range(3):
+        cache.put((str(n), "", ""), _result(exp=10))
+    assert len(cache) == 2 and cache.get(("0", "", "")) is None
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[TokenIssuer]:
+    with TokenIssuer() as running:
+        yield running
+
+
+def _question(service_url: str = SERVICE_URL) -> dict[str, Any]:
+    return act.message(
+        service_url, "prescription", channel_id="msteams", deliveryMode="expectReplies"
+    )
+
+
+async def test_cached_validation_through_the_real_app(issuer: TokenIssuer) -> None:
+    settings = Settings(routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x")
+    app = create_app(settings, endpoints=issuer.endpoints(), clock=lambda: OPEN_TIME)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        good = issuer.header(APP_ID, SERVICE_URL)
+        for _ in range(3):
+            response = await client.post("/api/messages", json=_question(), headers={"Authorization": good})
+            assert response.status == 200
+        cache = app[RUNTIME].adapter.validated_tokens
+        assert len(cache) == 1, "three requests with one token: one validation kept"
+
+        # The same token for another serviceUrl is validated afresh, and refused.
+        response = await client.post(
+            "/api/messages", json=_question("https://evil.example/"), headers={"Authorization": good}
+        )
+        assert response.status == 401
+
+        # A token that is already expired is refused and not remembered.
+        expired = issuer.header(APP_ID, SERVICE_URL, exp=int(time.time()) - 600)
+        response = await client.post("/api/messages", json=_question(), headers={"Authorization": expired})
+        assert response.status == 401
+        assert len(cache) == 1
