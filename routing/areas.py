@@ -41,7 +41,27 @@ class AreaMatcher:
                     self._names.setdefault(key, area.id)
         self._eircodes = {code.upper(): a.id for a in areas for code in a.eircodes}
         self._max_words = max((len(n.split()) for n in self._names), default=1)
-        self._fuzzy_choices = [n for n in self._names if len(n) >= _FUZZY_MIN_LEN]
+        # Fuzzy candidates grouped by length: fuzz.ratio >= cutoff needs similar lengths
+        # (2 * shorter / (sum of lengths) >= cutoff), so each word group is compared with
+        # the few names it could match instead of all of them.
+        self._by_length: dict[int, list[str]] = {}
+        for name in self._names:
+            if len(name) >= _FUZZY_MIN_LEN:
+                self._by_length.setdefault(len(name), []).append(name)
+        self._candidates: dict[int, list[str]] = {}
+
+    def _fuzzy_choices(self, length: int) -> list[str]:
+        cached = self._candidates.get(length)
+        if cached is None:
+            limit = _FUZZY_CUTOFF / 100.0
+            cached = [
+                name
+                for size, names in self._by_length.items()
+                if 2 * min(size, length) / (size + length) >= limit
+                for name in names
+            ]
+            self._candidates[length] = cached
+        return cached
 
     def find(self, text: str) -> AreaMatch | None:
         """The area named in ``text``, or None when there is none or it is ambiguous."""
@@ -63,9 +83,10 @@ class AreaMatcher:
         for gram in grams:
             if len(gram) < _FUZZY_MIN_LEN:
                 continue
-            hit = process.extractOne(
-                gram, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-            )
+            choices = self._fuzzy_choices(len(gram))
+            if not choices:
+                continue
+            hit = process.extractOne(gram, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
             if hit is None:
                 continue
             name, score, _ = hit
