@@ -1,0 +1,1 @@
+"""Intent classification for the helpline: see intents/README.md."""

@@ -18,6 +18,10 @@ class Classification:
     the bot asks "Did you mean A or B?".
     ``emergency_kind`` is set with ``intent == "emergency"``: ``"self_harm"`` or ``"danger"``
     (medical emergency, fire, intruder ...), so the reply can lead with the right number.
+    ``score`` is the evidence for ``intent`` (the sum of its matched phrase and keyword weights;
+    a service needs ``min_score``, 0.75 by default) and 1.0 for emergencies. ``scores`` holds
+    every service's evidence and ``evidence`` the vocabulary entries that matched (keys
+    ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help).
     """
 
     text: str

@@ -1,0 +1,176 @@
+"""Map a message's words onto the vocabulary's words: stems, spellings, run-together words, typos.
+
+Built once per classifier from every word the vocabulary uses. ``read(word)`` answers with
+one or more vocabulary keys (stems) and whether a spelling correction was needed. In order:
+listed spellings, known words, doubled letters, run-together words ("hotmeals"), small typing
+slips (edit distance), and last the sound of the word ("perscripshun").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from intents.normalise import skeleton, stem, words
+
+_CACHE_LIMIT = 20_000
+_MIN_PART = 3  # shortest first/last piece when splitting a run-together word ("hotmeals")
+_MAX_SPLIT = 24  # longer "words" are not split (pasted links, keyboard mashing)
+_MIN_TRANSPOSED = 4  # below fuzzy_min_length, only swapped letters are corrected ("pian")
+_MIN_SKELETON = 4  # sound outlines shorter than this match too many words ("mls": meals, miles)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one message word was read: the vocabulary keys it stands for."""
+
+    keys: tuple[str, ...]
+    corrected: bool = False  # a fuzzy spelling correction was needed
+
+
+class Lexicon:
+    """Everything needed to read a word the way the vocabulary spells it."""
+
+    def __init__(
+        self,
+        known: Iterable[str],
+        content: Iterable[str],
+        spellings: Mapping[str, str],
+        common_words: Iterable[str],
+        fuzzy_min_length: int,
+    ) -> None:
+        """``known``: every vocabulary word; ``content``: the words worth correcting towards."""
+        self._known_keys = frozenset(stem(w) for w in known)
+        self._common = frozenset(stem(w) for w in common_words)
+        self._content_keys = frozenset(stem(w) for w in content)
+        self._spellings = {
+            stem(wrong): tuple(stem(w) for w in words(right)) for wrong, right in spellings.items()
+        }
+        self._min_fuzzy = fuzzy_min_length
+        # Candidate keys grouped by length, so a typo is only compared with similar lengths.
+        self._by_length: dict[int, list[str]] = {}
+        for key in sorted(self._content_keys):
+            self._by_length.setdefault(len(key), []).append(key)
+        self._by_skeleton: dict[str, list[str]] = {}
+        for key in sorted(self._content_keys):
+            outline = skeleton(key)
+            if len(outline) >= _MIN_SKELETON:
+                self._by_skeleton.setdefault(outline, []).append(key)
+        self._cache: dict[str, Reading] = {}
+
+    def read(self, word: str) -> Reading:
+        """The vocabulary keys ``word`` stands for (its own stem when nothing fits better)."""
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._read(word)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[word] = cached
+        return cached
+
+    def _read(self, word: str) -> Reading:
+        key = stem(word)
+        if key in self._spellings:
+            return Reading(self._spellings[key])
+        if key in self._known_keys or key in self._common or not word.isalpha():
+            return Reading((key,))
+        squashed = stem(_squash_doubles(word))
+        if squashed in self._known_keys:
+            return Reading((squashed,))
+        parts = self._split(word, depth=0)
+        if parts:
+            return Reading(parts)
+        if len(word) < self._min_fuzzy:
+            # Short words: only two swapped letters are trusted ("pian" is "pain").
+            swapped = self._transposed(key) if len(word) >= _MIN_TRANSPOSED else None
+            return Reading((swapped or key,))
+        corrected = self._correct(key, len(word)) or self._sounds_like(key, len(word))
+        if corrected:
+            return Reading((corrected,), corrected=True)
+        return Reading((key,))
+
+    def _split(self, word: str, depth: int) -> tuple[str, ...] | None:
+        """Split a run-together word ("hotmeals", "mealsonwheels") into known words.
+
+        The outer pieces need three letters or more, inner ones two ("on"); at least one
+        piece must be a meaningful vocabulary word.
+        """
+        if depth == 0 and not _MIN_PART * 2 <= len(word) <= _MAX_SPLIT:
+            return None
+        if depth > 0 and len(word) >= _MIN_PART and stem(word) in self._known_keys:
+            return (stem(word),)
+        if depth >= 3:
+            return None
+        shortest = _MIN_PART if depth == 0 else 2
+        for cut in range(len(word) - _MIN_PART, shortest - 1, -1):
+            head = stem(word[:cut])
+            if head not in self._known_keys:
+                continue
+            rest = self._split(word[cut:], depth + 1)
+            if rest and (depth > 0 or any(p in self._content_keys for p in (head, *rest))):
+                return (head, *rest)
+        return None
+
+    def _correct(self, key: str, length: int) -> str | None:
+        """The closest meaningful vocabulary key within a small number of typing slips.
+
+        Ties go to the candidate that keeps the first letter, then to the most shared letters
+        at the start and end: people rarely mistype the first letter ("meels" is "meals", not
+        "feels").
+        """
+        slips = 1 if length < 8 else 2
+        found: list[tuple[int, int, int, str]] = []
+        for size in range(len(key) - slips, len(key) + slips + 1):
+            bucket = self._by_length.get(size)
+            if not bucket:
+                continue
+            for candidate, distance, _ in process.extract(
+                key, bucket, scorer=OSA.distance, score_cutoff=slips, limit=None
+            ):
+                found.append(
+                    (
+                        int(distance),
+                        candidate[0] != key[0],
+                        -_shared_start(key, candidate) - _shared_start(key[::-1], candidate[::-1]),
+                        candidate,
+                    )
+                )
+        return min(found)[3] if found else None
+
+    def _transposed(self, key: str) -> str | None:
+        """A short word with two neighbouring letters swapped ("pian" -> "pain")."""
+        for i in range(len(key) - 1):
+            swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
+            if swapped != key and swapped in self._content_keys:
+                return swapped
+        return None
+
+    def _sounds_like(self, key: str, length: int) -> str | None:
+        """A vocabulary key with the same sound outline ("perscripshun" -> "prescription")."""
+        if length <= self._min_fuzzy:
+            return None
+        candidates = self._by_skeleton.get(skeleton(key))
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: (OSA.distance(key, c), c))
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _squash_doubles(word: str) -> str:
+    """Drop every doubled letter: "shoppping" and "meealls" are then compared undoubled."""
+    out: list[str] = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)

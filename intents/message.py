@@ -1,0 +1,36 @@
+"""A message as the matchers see it: a sequence of vocabulary keys with clause numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intents.lexicon import Lexicon
+from intents.normalise import tokenise
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMessage:
+    """Parallel sequences: ``keys[i]`` came from a word in clause ``clauses[i]``."""
+
+    keys: tuple[str, ...]
+    clauses: tuple[int, ...]
+    corrected: tuple[bool, ...]  # the word needed a fuzzy spelling correction
+
+    @classmethod
+    def read(cls, text: str, lexicon: Lexicon) -> ReadMessage:
+        keys: list[str] = []
+        clauses: list[int] = []
+        corrected: list[bool] = []
+        for token in tokenise(text):
+            reading = lexicon.read(token.text)
+            for key in reading.keys:
+                keys.append(key)
+                clauses.append(token.clause)
+                corrected.append(reading.corrected)
+        return cls(tuple(keys), tuple(clauses), tuple(corrected))
+
+    def starts_clause(self, position: int) -> bool:
+        return position == 0 or self.clauses[position] != self.clauses[position - 1]
+
+    def any_corrected(self, start: int, end: int) -> bool:
+        return any(self.corrected[start:end])

@@ -1,0 +1,64 @@
+"""Who is asking for what: a citizen asking for help, or a volunteer offering it.
+
+"Can a volunteer collect my prescription" asks for prescriptions (the volunteer is only the
+helper); "I could deliver meals to people" offers help, so it belongs to the helper service
+(volunteer groups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from intents.message import ReadMessage
+from intents.phrase_index import PhraseIndex, phrase_keys
+
+_POSSESSIVE_REACH = 3  # "my" counts for a need up to this many words before it ("my mam's tablets")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRules:
+    """Cues for offers and requests, and the words that name a helper."""
+
+    helper_service: str | None
+    helper_keys: frozenset[str]
+    offer_cues: PhraseIndex[str]
+    request_cues: PhraseIndex[str]
+    possessive_keys: frozenset[str]
+
+    @classmethod
+    def build(
+        cls,
+        helper_service: str | None,
+        helper_words: Iterable[str],
+        offer_cues: Iterable[str],
+        request_cues: Iterable[str],
+        possessives: Iterable[str],
+    ) -> RoleRules:
+        return cls(
+            helper_service,
+            frozenset(k for w in helper_words for k in phrase_keys(w)),
+            PhraseIndex((phrase_keys(p), p) for p in offer_cues),
+            PhraseIndex((phrase_keys(p), p) for p in request_cues),
+            frozenset(k for w in possessives for k in phrase_keys(w)),
+        )
+
+    def names_helper(self, keys: Sequence[str]) -> bool:
+        """True when a matched phrase only names a helper ("volunteer"), not a wish to be one."""
+        return bool(self.helper_keys) and all(key in self.helper_keys for key in keys)
+
+    def is_offer(self, message: ReadMessage, need_starts: Iterable[int]) -> bool:
+        """An offer cue, and nothing that says the writer is the one in need."""
+        keys = message.keys
+        if self.helper_service is None or not self.offer_cues.find_all(keys):
+            return False
+        if self.request_cues.find_all(keys):
+            return False
+        for start in need_starts:
+            for position in range(max(0, start - _POSSESSIVE_REACH), start):
+                if (
+                    keys[position] in self.possessive_keys
+                    and message.clauses[position] == message.clauses[start]
+                ):
+                    return False
+        return True

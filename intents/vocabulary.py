@@ -1,0 +1,346 @@
+"""The classifier's vocabulary, read from plain mappings (the routing YAML, already parsed).
+
+This module checks content and reports every problem with its key path, in words a
+member of staff editing ``config/routing.yaml`` can act on. It does not read files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from intents.normalise import words
+
+KeyPath = tuple[str | int, ...]
+Problem = tuple[KeyPath, str]
+
+MAX_WEIGHT = 5.0
+
+
+class VocabularyError(ValueError):
+    """The vocabulary has problems; ``problems`` lists every one as (key path, message)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        lines = [f"{'.'.join(str(p) for p in path) or '(root)'}: {msg}" for path, msg in problems]
+        super().__init__("the classifier vocabulary has problems:\n  " + "\n  ".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceVocabulary:
+    """What citizens say when they want one service."""
+
+    id: str
+    phrases: tuple[str, ...] = ()
+    keywords: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Numbers that turn evidence into a decision (all configurable under language.thresholds)."""
+
+    min_score: float = 0.75  # a service needs this much evidence to be routed
+    secondary_ratio: float = 0.5  # a second service needs this share of the best score too
+    secondary_min_score: float = 1.0  # ... and this much evidence ("food" alone is not a request)
+    clarify_margin: float = 0.25  # services resting on the same words and this close: ask
+    phrase_weight: float = 1.0  # weight of each entry in a service's phrases
+    fuzzy_penalty: float = 0.9  # a misspelt word counts this much of its weight
+    fuzzy_min_length: int = 5  # shorter words are never spelling-corrected
+    offer_bonus: float = 0.5  # evidence an offer of help ("I can", "happy to") adds
+    negation_scope: int = 6  # how many words after "not" a negation reaches
+    emergency_window: int = 8  # the most words an emergency entry with " + " may spread over
+    max_chars: int = 2000  # longer messages are cut to this before classifying
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyVocabulary:
+    """Phrases that mean "call 112/999" (danger) or "call Samaritans" (self_harm).
+
+    An entry may combine parts with " + " (all must appear, anywhere in the message) and
+    alternatives with " | " inside a part: "fell | fallen + cant get up".
+    """
+
+    danger: tuple[str, ...] = ()
+    self_harm: tuple[str, ...] = ()
+    danger_alone: tuple[str, ...] = ()  # danger only when (nearly) the whole message: "stroke"
+    not_emergency: tuple[str, ...] = ()  # ordinary phrases that contain alarming words
+    past_time: tuple[str, ...] = ()  # "last year": near an alarming phrase, it is history
+    past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageVocabulary:
+    """Everything beyond the services' own phrases: spelling, negation, roles, emergencies."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    common_words: tuple[str, ...] = ()
+    spellings: tuple[tuple[str, str], ...] = ()
+    negation: tuple[str, ...] = ()
+    negation_at_clause_start: tuple[str, ...] = ()
+    negation_exceptions: tuple[str, ...] = ()
+    scope_breaks: tuple[str, ...] = ()
+    only_cues: tuple[str, ...] = ()
+    helper_service: str | None = None
+    helper_words: tuple[str, ...] = ()
+    offer_cues: tuple[str, ...] = ()
+    request_cues: tuple[str, ...] = ()
+    possessives: tuple[str, ...] = ()
+    neutral_phrases: tuple[str, ...] = ()
+    out_of_scope: tuple[tuple[str, float], ...] = ()
+    emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The validated vocabulary the classifier is built from."""
+
+    services: tuple[ServiceVocabulary, ...]
+    language: LanguageVocabulary
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return tuple(service.id for service in self.services)
+
+    @classmethod
+    def from_mapping(
+        cls, services: Sequence[Mapping[str, Any]], language: Mapping[str, Any]
+    ) -> Vocabulary:
+        """Build from parsed YAML; raise VocabularyError listing every problem found."""
+        reader = _Reader()
+        parsed_services = reader.services(services)
+        parsed_language = reader.language(language, {s.id for s in parsed_services})
+        if reader.problems:
+            raise VocabularyError(reader.problems)
+        return cls(parsed_services, parsed_language)
+
+
+_LIST_KEYS = (
+    "common_words",
+    "negation",
+    "negation_at_clause_start",
+    "negation_exceptions",
+    "scope_breaks",
+    "only_cues",
+    "helper_words",
+    "offer_cues",
+    "request_cues",
+    "possessives",
+    "neutral_phrases",
+)
+_LANGUAGE_KEYS = (
+    *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency"
+)
+_EMERGENCY_KEYS = (
+    "danger",
+    "self_harm",
+    "danger_alone",
+    "not_emergency",
+    "past_time",
+    "past_time_before",
+)
+
+
+def _known(keys: Sequence[str]) -> str:
+    return ", ".join(keys)
+
+
+@dataclass
+class _Reader:
+    """Collects problems while reading, so all of them are reported at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, path: KeyPath, message: str) -> None:
+        self.problems.append((path, message))
+
+    # -- services -------------------------------------------------------------------------
+    def services(self, services: Any) -> tuple[ServiceVocabulary, ...]:
+        if not isinstance(services, Sequence) or isinstance(services, (str, bytes)):
+            self.problem(("services",), "must be a list of services, each starting '- id: ...'")
+            return ()
+        if not services:
+            self.problem(("services",), "lists no services; add at least one")
+        parsed: list[ServiceVocabulary] = []
+        seen: dict[str, int] = {}
+        for index, service in enumerate(services):
+            path: KeyPath = ("services", index)
+            if not isinstance(service, Mapping):
+                self.problem(path, "each service must be 'key: value' lines (id, phrases ...)")
+                continue
+            service_id = service.get("id")
+            if not isinstance(service_id, str) or not service_id.strip():
+                self.problem((*path, "id"), "needs an id, a short name like 'groceries'")
+                continue
+            if service_id in seen:
+                self.problem(
+                    (*path, "id"),
+                    f"the id '{service_id}' is already used by service number"
+                    f" {seen[service_id] + 1};"
+                    " each service needs its own id",
+                )
+            seen[service_id] = index
+            phrases = self.phrase_list(service.get("phrases", []), (*path, "phrases"))
+            keywords = self.weights(service.get("keywords", {}), (*path, "keywords"))
+            parsed.append(ServiceVocabulary(service_id, phrases, keywords))
+        return tuple(parsed)
+
+    # -- language -------------------------------------------------------------------------
+    def language(self, language: Any, service_ids: set[str]) -> LanguageVocabulary:
+        root: KeyPath = ("language",)
+        if language is None:
+            language = {}
+        if not isinstance(language, Mapping):
+            self.problem(root, "must be a set of 'key: value' settings (or left out)")
+            return LanguageVocabulary()
+        for key in language:
+            if key not in _LANGUAGE_KEYS:
+                self.problem(
+                    (*root, str(key)),
+                    f"'{key}' is not a known language setting;"
+                    f" known settings: {_known(_LANGUAGE_KEYS)}",
+                )
+        lists = {key: self.phrase_list(language.get(key, []), (*root, key)) for key in _LIST_KEYS}
+        helper = language.get("helper_service")
+        if helper is not None and helper not in service_ids:
+            self.problem(
+                (*root, "helper_service"),
+                f"'{helper}' is not the id of any service;"
+                f" use one of: {_known(sorted(service_ids))}",
+            )
+            helper = None
+        return LanguageVocabulary(
+            thresholds=self.thresholds(language.get("thresholds", {}), (*root, "thresholds")),
+            spellings=self.spellings(language.get("spellings", {}), (*root, "spellings")),
+            helper_service=helper,
+            out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
+            emergency=self.emergency(language.get("emergency", {}), (*root, "emergency")),
+            **lists,
+        )
+
+    def emergency(self, value: Any, path: KeyPath) -> EmergencyVocabulary:
+        if value is None:
+            return EmergencyVocabulary()
+        if not isinstance(value, Mapping):
+            self.problem(path, f"must be a set of lists: {_known(_EMERGENCY_KEYS)}")
+            return EmergencyVocabulary()
+        for key in value:
+            if key not in _EMERGENCY_KEYS:
+                self.problem(
+                    (*path, str(key)),
+                    f"'{key}' is not a known emergency list;"
+                    f" known lists: {_known(_EMERGENCY_KEYS)}",
+                )
+        lists = {key: self.phrase_list(value.get(key, []), (*path, key)) for key in _EMERGENCY_KEYS}
+        for key in ("danger", "self_harm"):
+            for index, entry in enumerate(lists[key]):
+                for part in entry.split("+"):
+                    if not any(words(alt) for alt in part.split("|")):
+                        self.problem(
+                            (*path, key, index),
+                            "has an empty part around '+' or '|';"
+                            " write e.g. 'fell | fallen + cant get up'",
+                        )
+        if value and not (lists["danger"] or lists["self_harm"] or lists["danger_alone"]):
+            self.problem(path, "needs at least one phrase under 'danger' or 'self_harm'")
+        return EmergencyVocabulary(**lists)
+
+    def thresholds(self, value: Any, path: KeyPath) -> Thresholds:
+        if value is None:
+            return Thresholds()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of 'name: number' settings")
+            return Thresholds()
+        defaults = Thresholds()
+        names = tuple(Thresholds.__dataclass_fields__)
+        settings: dict[str, Any] = {}
+        for key, number in value.items():
+            if key not in names:
+                message = f"'{key}' is not a known threshold; known: {_known(names)}"
+                self.problem((*path, str(key)), message)
+                continue
+            default = getattr(defaults, key)
+            if isinstance(default, int):
+                if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                    message = f"must be a whole number of at least 1 (default {default})"
+                    self.problem((*path, key), message)
+                    continue
+            elif not _is_number(number) or not 0 <= number <= 100:
+                message = f"must be a number between 0 and 100 (default {default})"
+                self.problem((*path, key), message)
+                continue
+            settings[key] = number
+        return Thresholds(**settings)
+
+    # -- shared shapes ----------------------------------------------------------------------
+    def phrase_list(self, value: Any, path: KeyPath) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+            self.problem(path, "must be a list, one entry per line starting with '- '")
+            return ()
+        phrases: list[str] = []
+        seen: set[tuple[str, ...]] = set()
+        for index, phrase in enumerate(value):
+            if not isinstance(phrase, str):
+                self.problem((*path, index), "must be text; put numbers or yes/no words in quotes")
+                continue
+            normalised = tuple(words(phrase.replace("+", " ").replace("|", " ")))
+            if not normalised:
+                self.problem((*path, index), "has no letters or digits, so it can never match")
+                continue
+            if normalised in seen:
+                self.problem((*path, index), f"'{phrase}' is listed twice here; remove one")
+                continue
+            seen.add(normalised)
+            phrases.append(phrase)
+        return tuple(phrases)
+
+    def weights(self, value: Any, path: KeyPath) -> tuple[tuple[str, float], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of 'word: weight' lines, e.g. 'chemist: 1.0'")
+            return ()
+        result: list[tuple[str, float]] = []
+        for word, weight in value.items():
+            key_path = (*path, str(word))
+            if not isinstance(word, str) or not words(word):
+                self.problem(key_path, "must be a word or phrase with letters in it")
+                continue
+            if not _is_number(weight) or not 0 < weight <= MAX_WEIGHT:
+                self.problem(
+                    key_path,
+                    f"the weight must be a number above 0 and at most {MAX_WEIGHT:g},"
+                    " e.g. 1.0 for a strong word or 0.4 for a hint",
+                )
+                continue
+            result.append((word, float(weight)))
+        return tuple(result)
+
+    def spellings(self, value: Any, path: KeyPath) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of 'misspelling: correct spelling' lines")
+            return ()
+        result: list[tuple[str, str]] = []
+        for wrong, right in value.items():
+            key_path = (*path, str(wrong))
+            if not isinstance(wrong, str) or len(words(wrong)) != 1:
+                self.problem(key_path, "the misspelling must be a single word")
+                continue
+            if not isinstance(right, str) or not words(right):
+                self.problem(key_path, "the correct spelling must be a word or phrase with letters")
+                continue
+            result.append((wrong, right))
+        return tuple(result)
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )

@@ -1,0 +1,58 @@
+"""The normaliser: case, fadas, apostrophes, emoji, punctuation, stretched letters, stems."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.normalise import fold, stem, tokenise, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Béilí TE", "beili te", id="fadas-and-capitals"),
+        pytest.param("can\u2019t won't", "cant wont", id="curly-and-straight-apostrophes"),
+        pytest.param("pleeeease", "pleease", id="stretched-letters"),
+    ],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_emoji_and_symbols_separate_words_and_vanish() -> None:
+    assert words("hot🍲dinner 👍 #help") == ["hot", "dinner", "help"]
+
+
+def test_only_emoji_or_punctuation_has_no_words() -> None:
+    assert words("😀😀😀") == []
+    assert words("?!...") == []
+
+
+def test_punctuation_starts_a_new_clause() -> None:
+    tokens = tokenise("not shopping, I need a hot meal. thanks")
+    assert [t.clause for t in tokens] == [0, 0, 1, 1, 1, 1, 1, 2]
+
+
+def test_leading_punctuation_does_not_open_an_empty_clause() -> None:
+    assert tokenise("...hello")[0].clause == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("groceries", "grocery"),
+        ("meals", "meal"),
+        ("collecting", "collected"),
+        ("shopping", "shop"),
+        ("breathe", "breathing"),
+        ("collapse", "collapsed"),
+        ("volunteering", "volunteer"),
+    ],
+)
+def test_word_families_share_a_stem(a: str, b: str) -> None:
+    assert stem(a) == stem(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("cooker", "cook"), ("caring", "car"), ("diner", "dinner")])
+def test_different_words_keep_different_stems(a: str, b: str) -> None:
+    assert stem(a) != stem(b)
