@@ -1,14 +1,17 @@
 """Composition root: ``python app.py`` reads settings from the environment and serves the bot
-on PORT (default 3978): ``POST /api/messages`` and ``GET /healthz``."""
+on PORT (default 3978): ``POST /api/messages``, ``GET /healthz``, ``/readyz`` and ``/metrics``.
+
+Logs are JSON lines on stderr with personal data redacted (``bot/logs.py``). SIGTERM or
+SIGINT: stop accepting, finish the turns in flight for up to SHUTDOWN_GRACE_SECONDS, exit 0."""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
 from aiohttp import web
 
+from bot.logs import configure_logging
 from bot.server import create_app
 from config.settings import Settings, SettingsError
 from routing.errors import ConfigError
@@ -20,9 +23,7 @@ def main() -> int:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     try:
         app = create_app(settings)
     except ConfigError as error:
@@ -30,7 +31,15 @@ def main() -> int:
         for issue in error.issues:
             print(f"  {issue}", file=sys.stderr)
         return 2
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    # The turn log line replaces the access log: one line per turn, no duplicate per request.
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=settings.shutdown_grace,
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
@@ -16,6 +16,9 @@ from routing.router import Router
 from .cards import choice_from_value, reply_activity
 from .mentions import is_bot_mentioned, text_without_own_mention
 from .state import ConversationStore
+
+if TYPE_CHECKING:
+    from .referrals.service import Referrals
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +45,17 @@ class HelplineBot(ActivityHandler):
         router: Callable[[], Router],
         conversations: ConversationStore,
         clock: Clock = _utc_now,
+        referrals: Referrals | None = None,
     ) -> None:
         self._router = router
         self._conversations = conversations
         self._clock = clock
+        self._referrals = referrals  # callback referrals (bot/referrals), when configured
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
+        if self._referrals is not None:
+            await self._referrals.save(turn_context)
         await self._conversations.save(turn_context)
 
     # ---- helpers -------------------------------------------------------------------------
@@ -56,11 +63,13 @@ class HelplineBot(ActivityHandler):
         return (await self._conversations.load(turn_context)).data
 
     async def _answer(self, turn_context: TurnContext, reply: Reply) -> None:
+        if self._referrals is not None:
+            reply = self._referrals.offer(reply)  # "Ask them to call me back"
         state = await self._conversation(turn_context)
         state["facts"] = reply.facts.to_dict()
         state["offered"] = {_norm_label(c.label): c.value for c in reply.choices}
         await turn_context.send_activity(reply_activity(reply, turn_context.activity))
-        log.info(
+        log.debug(
             "reply kind=%s intent=%s intents=%s score=%.1f",
             reply.kind,
             reply.intent,
@@ -84,6 +93,10 @@ class HelplineBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         choice = choice_from_value(activity.value)
+        if self._referrals is not None and self._is_group(turn_context):
+            await self._referrals.capture(turn_context)
+            if await self._referrals.on_staff_action(turn_context) is not None:
+                return  # "I'll take it" on a referral card (Action.Submit)
         if self._is_group(turn_context):
             if choice is None and not is_bot_mentioned(activity):
                 return  # in group chats and channels, answer only when @mentioned
@@ -95,6 +108,12 @@ class HelplineBot(ActivityHandler):
         facts = ConversationFacts.from_dict(state.get("facts"))
         if choice is None and text:
             choice = state.get("offered", {}).get(_norm_label(text))
+        if (
+            self._referrals is not None
+            and not self._is_group(turn_context)
+            and await self._referrals.on_message(turn_context, text, choice, state)
+        ):
+            return  # the callback dialog, "delete my details" or a reference enquiry
         router = self._router()
         now = self._clock()
         if choice is not None:
@@ -115,6 +134,9 @@ class HelplineBot(ActivityHandler):
         bot_added = any(m.id == bot_id for m in members_added)
         if self._is_group(turn_context):
             if bot_added:
+                if self._referrals is not None:
+                    await self._referrals.capture(turn_context)
+                    log.info("bot added to conversation %s", turn_context.activity.conversation.id)
                 await self._answer(turn_context, self._router().team_intro())
             return
         for member in members_added:
@@ -122,17 +144,22 @@ class HelplineBot(ActivityHandler):
                 await self._welcome_once(turn_context, member.id)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        if self._is_group(turn_context):
-            return  # the team intro comes with conversationUpdate
-        user = turn_context.activity.from_property
-        if user and user.id:
-            await self._welcome_once(turn_context, user.id)
+        # Teams sends installationUpdate and conversationUpdate (bot and user added) for the
+        # same installation, at the same moment: two concurrent turns that would both see
+        # "not welcomed yet" and welcome twice. The conversationUpdate welcomes (personal
+        # scope) or introduces the bot (team, group chat); this event needs no reply.
+        return
 
     # ---- card actions in Teams (Action.Execute) ------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         activity = turn_context.activity
         if activity.name != "adaptiveCard/action":
             return InvokeResponse(status=501)
+        if self._referrals is not None:
+            claimed = await self._referrals.on_staff_action(turn_context)
+            if claimed is not None:
+                await self._referrals.capture(turn_context)
+                return claimed  # "I'll take it" on a referral card
         choice = choice_from_value(activity.value)
         if choice is None:
             return InvokeResponse(

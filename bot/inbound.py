@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from botbuilder.schema import Activity
 
+from .wire import WireError, activity_from_json
+
 # The Bot Connector's own limit for one activity.
 MAX_BODY_BYTES = 256 * 1024
 # Deepest nesting of objects and arrays accepted. Real activities (Adaptive Cards
@@ -105,9 +107,9 @@ def _is_http_url(value: str) -> bool:
 
 def to_activity(body: dict[str, Any]) -> Activity:
     try:
-        activity = Activity().deserialize(body)
-    except Exception:  # msrest raises several types for values of the wrong shape
-        raise BadRequest(400, "activity fields have the wrong types") from None
+        activity = activity_from_json(body)
+    except WireError as error:
+        raise BadRequest(400, str(error)) from None
     if activity.text is not None and not isinstance(activity.text, str):
         raise BadRequest(400, "text must be a string")
     return activity
@@ -118,6 +120,8 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     from Content-Length before reading anything, or while reading a chunked body."""
     if request.content_length is not None and request.content_length > limit:
         raise BadRequest(413, _TOO_LARGE)
+    if request.content_length == 0:
+        return b""
     if request.content_length is not None:
         try:
             return await request.content.readexactly(request.content_length)

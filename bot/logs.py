@@ -25,6 +25,12 @@ from typing import Any
 
 # Structured fields travel on the record under this attribute: log.info("...", extra={FIELDS: {...}}).
 FIELDS = "fields"
+# Fields whose values the bot makes itself (hashes, hex ids, its own labels and numbers):
+# not redacted, so a hex digest is never mistaken for a phone number.
+SAFE_FIELDS = frozenset(
+    {"conversation", "correlation_id", "intent", "route", "services", "outcome", "status",
+     "latency_ms", "score", "error"}
+)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Routing keys are a letter and two digits (D6W is the one exception); the unique
@@ -38,7 +44,7 @@ _PHONE_SHAPED = re.compile(r"(?:\+|\b00)?\(?\d[\d\s().\-/]{4,}\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INTRODUCED_NAME = re.compile(
     r"\b(my name is|my name's|my names|name is|i am|i'm|i’m|im|this is|call me)"
-    r"(\s+)([^\W\d_][\w'’.-]*(?:\s+[A-Z][\w'’-]*){0,2})",
+    r"(\s+)([^\W\d_][\w'’.-]*(?:\s+(?-i:[A-Z\u00C0-\u00DE])[\w'’-]*){0,2})",
     re.IGNORECASE,
 )
 
@@ -123,7 +129,11 @@ class RedactingFilter(logging.Filter):
             record.stack_info = redact(record.stack_info)
         fields = getattr(record, FIELDS, None)
         if isinstance(fields, dict):
-            setattr(record, FIELDS, _redact_value(fields))
+            setattr(
+                record,
+                FIELDS,
+                {k: v if k in SAFE_FIELDS else _redact_value(v) for k, v in fields.items()},
+            )
         record._redacted = True
         return True
 

@@ -19,7 +19,7 @@ from typing import Any
 from routing.reply import Reply
 from routing.router import Router
 
-from .logs import FIELDS, ConversationHasher
+from .logs import FIELDS, ConversationHasher, redact
 from .metrics import Metrics
 
 log = logging.getLogger("bot.turn")
@@ -33,8 +33,9 @@ _KNOWN_TYPES = frozenset(
 
 
 def correlation_id(header: str | None) -> str:
-    """The caller's correlation id when it is a sane token, else a new one."""
-    if header and _CORRELATION_ID.fullmatch(header):
+    """The caller's correlation id when it is a sane token with nothing in it that looks
+    like personal data (it is logged unredacted), else a new one."""
+    if header and _CORRELATION_ID.fullmatch(header) and redact(header) == header:
         return header
     return uuid.uuid4().hex
 

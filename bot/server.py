@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import ConversationState, MemoryStorage, Storage, TurnContext
+from botbuilder.core import Storage, TurnContext
 
 from config.settings import Settings
 from routing.router import Router
@@ -26,10 +26,13 @@ from routing.store import RoutingStore
 
 from . import observe
 from .adapter import AuthenticationFailed, HelplineAdapter, TurnLogic
-from .auth import AuthEndpoints, AuthSetup, build_auth
+from .auth import AuthEndpoints, AuthSetup, AuthUnavailable, build_auth
 from .connector import ConnectorError, ConnectorSender, OutboundTokens
 from .helpline_bot import HelplineBot
 from .inbound import MAX_BODY_BYTES, BadRequest, read_inbound
+from .auth_cache import signing_keys_ctx
+from .state import ConversationStore
+from .referrals import wiring as referrals
 from .lifecycle import drain_on_shutdown, storage_writable
 from .limits import (
     RATE_LIMITED_REPLY,
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 APOLOGY = (
     "Sorry, something went wrong on our side. Please try again, or phone the council helpline."
 )
+# Short reasons for error statuses a turn can end with and no body of its own.
+_STATUS_REASONS = {501: "this bot does not handle that invoke"}
 # Seconds a caller is asked to wait when the bot is at its concurrency cap / shutting down.
 BUSY_RETRY_AFTER = "1"
 DRAINING_RETRY_AFTER = "5"
@@ -216,8 +221,18 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
                 status = 401
                 record.outcome = "unauthenticated"
                 return _error(401, error.reason)
+            except AuthUnavailable:  # our failure (signing keys unreachable), not the caller's
+                log.warning("refused activity: token signing keys are unavailable")
+                app[METRICS].requests_refused.labels(status="503").inc()
+                status = 503
+                record.outcome = "auth_unavailable"
+                return _error(
+                    503, "tokens cannot be checked right now; please retry", {"Retry-After": "5"}
+                )
             status = int(result.status)
             headers = {"X-Correlation-Id": record.correlation_id}
+            if result.body is None and status >= 400:  # e.g. 501: an invoke nobody handles
+                return _error(status, _STATUS_REASONS.get(status, "not handled"), headers)
             if result.body is None:
                 return web.Response(status=status, headers=headers)
             return web.json_response(result.body, status=status, headers=headers)
@@ -228,7 +243,8 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
 
 async def healthz(request: web.Request) -> web.Response:
     config = request.app[STORE].status()
-    return web.json_response({"status": "ok", "config": config})
+    delivery = await referrals.referral_health(request.app)
+    return web.json_response({"status": "ok", "config": config, "referrals": delivery})
 
 
 async def readyz(request: web.Request) -> web.Response:
@@ -285,7 +301,11 @@ def _runtime_ctx(
         store = app[STORE]
         router = cast(Callable[[], Router], _constant(observe.ObservedRouter(lambda: store.router)))
         bot_kwargs = {"clock": clock} if clock else {}
-        bot = HelplineBot(router, ConversationState(app[STORAGE]), **bot_kwargs)
+        conversations = ConversationStore(app[STORAGE])
+        callbacks = referrals.new_referrals(
+            app, app[STORAGE], conversations, lambda: store.router, clock
+        )
+        bot = HelplineBot(router, conversations, referrals=callbacks, **bot_kwargs)
         app[RUNTIME] = Runtime(adapter, bot, session, _turn_logic(app, bot))
         watcher = asyncio.create_task(store.watch(settings.reload_interval))
         try:
@@ -316,13 +336,26 @@ def create_app(
     app[SETTINGS] = settings
     app[STORE] = RoutingStore.load(settings.routing_file)
     app[AUTH] = build_auth(settings, endpoints)
-    app[STORAGE] = storage or MemoryStorage()
+    # SQLite (settings.database, HELPLINE_DB) unless a storage is given; memory in tests.
+    app[STORAGE] = referrals.setup(app, settings, storage)
     app[METRICS] = Metrics()
     app[GATE] = TurnGate(settings.max_concurrent_turns)
     app[LIMITER] = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window)
     app[HASHER] = ConversationHasher(settings.log_hash_key)
     app[_BUSY_LOG] = _Throttled()
     app.cleanup_ctx.append(_runtime_ctx(clock))
+    app.cleanup_ctx.append(
+        referrals.referral_tasks(
+            lambda a: a[SETTINGS], lambda a: a[RUNTIME], lambda a: lambda: a[STORE].router.table, clock
+        )
+    )
+    if app[AUTH].enabled:
+        endpoints_in_use = app[AUTH].endpoints
+        app.cleanup_ctx.append(
+            signing_keys_ctx(
+                (endpoints_in_use.openid_metadata_url, endpoints_in_use.emulator_openid_metadata_url)
+            )
+        )
     app.on_shutdown.append(
         drain_on_shutdown(lambda a: a[GATE], lambda a: a[SETTINGS].shutdown_grace)
     )

@@ -9,6 +9,7 @@ both against msrest on a range of activities).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import enum
 from functools import cache
 from typing import Any
@@ -146,3 +147,27 @@ def to_json(model: Model) -> dict[str, Any]:
         for key, value in extra.items():
             out.setdefault(key, _dump(value))
     return out
+
+
+def _default(value: Any) -> Any:
+    """``json.dumps`` hook: only SDK models, dates and enums reach it; plain dicts and lists
+    (an Adaptive Card's content) are walked by the C encoder."""
+    if isinstance(value, Model):
+        out: dict[str, Any] = {}
+        for attr, key, _ in _plan(type(value)):
+            field_value = getattr(value, attr, None)
+            if field_value is not None:
+                out[key] = field_value
+        extra = getattr(value, "additional_properties", None)
+        if extra:
+            for key, field_value in extra.items():
+                out.setdefault(key, field_value)
+        return out
+    if isinstance(value, (dt.datetime, enum.Enum)):
+        return _dump(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dumps(model: Model) -> bytes:
+    """The JSON text of an SDK model, encoded as UTF-8; equal to ``json.dumps(to_json(m))``."""
+    return json.dumps(model, default=_default, ensure_ascii=False, separators=(",", ":")).encode()

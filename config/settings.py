@@ -39,6 +39,15 @@ def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise SettingsError(f"{name}={raw!r} is not one of {', '.join(choices)}")
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs to start. Build with :meth:`from_env`."""
@@ -54,6 +63,28 @@ class Settings:
     log_level: str = "INFO"
     # Outbound calls to the channel's connector service.
     connector_timeout: float = 10.0
+    connector_attempts: int = 3  # tries per call, the first included
+    connector_backoff: float = 0.25  # first retry waits up to this long (full jitter)
+    connector_backoff_max: float = 4.0  # no wait between tries is longer (Retry-After too)
+    # Limits (bot/limits.py).
+    rate_limit_messages: int = 20  # messages per conversation ...
+    rate_limit_window: float = 10.0  # ... in this many seconds
+    max_concurrent_turns: int = 200  # more in flight at once: 503 + Retry-After
+    # Shutdown (SIGTERM): finish in-flight turns for at most this long, then exit.
+    shutdown_grace: float = 20.0
+    # Logs: "json" (one JSON object a line) or "text".
+    log_format: str = "json"
+    # Key for the conversation hash in logs; empty: a random key per process.
+    log_hash_key: str = ""
+    # Callback referrals (bot/referrals). database: the SQLite file holding conversation
+    # state, referrals and the outbox; None: in memory (tests only; ``from_env`` always sets it).
+    database: Path | None = None
+    referral_retention_days: float = 30.0  # referrals are deleted this long after closure
+    referral_purge_interval: float = 3600.0  # seconds between background purges
+    referral_max_attempts: int = 8  # delivery tries before giving up and escalating
+    referral_retry_seconds: float = 2.0  # wait before the 2nd try; doubles each try ...
+    referral_retry_max_seconds: float = 600.0  # ... up to this
+    referral_webhook_timeout: float = 10.0
 
     @property
     def auth_enabled(self) -> bool:
@@ -72,6 +103,13 @@ class Settings:
                 f"MicrosoftAppType={app_type!r} is not one of {', '.join(APP_TYPES)}"
             )
         app_type = matches[0]
+        if not app_id and (app_password or tenant_id):
+            # A password or tenant without an app id would silently run with authentication
+            # off: almost certainly a deployment mistake, so refuse to start.
+            raise SettingsError(
+                "MicrosoftAppId is empty but MicrosoftAppPassword or MicrosoftAppTenantId is "
+                "set; set MicrosoftAppId (or clear them all for local testing)"
+            )
         if app_id:
             if app_type in ("SingleTenant", "UserAssignedMSI") and not tenant_id:
                 raise SettingsError(
@@ -93,4 +131,20 @@ class Settings:
             tenant_id=tenant_id,
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             connector_timeout=_float(env, "CONNECTOR_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            connector_attempts=_int(env, "CONNECTOR_ATTEMPTS", 3, minimum=1),
+            connector_backoff=_float(env, "CONNECTOR_BACKOFF_SECONDS", 0.25),
+            connector_backoff_max=_float(env, "CONNECTOR_BACKOFF_MAX_SECONDS", 4.0),
+            rate_limit_messages=_int(env, "RATE_LIMIT_MESSAGES", 20, minimum=1),
+            rate_limit_window=_float(env, "RATE_LIMIT_WINDOW_SECONDS", 10.0, minimum=0.1),
+            max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 200, minimum=1),
+            shutdown_grace=_float(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
+            log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),
+            log_hash_key=env.get("LOG_HASH_KEY", ""),
+            database=Path(env.get("HELPLINE_DB", "").strip() or "var/helpline.db"),
+            referral_retention_days=_float(env, "REFERRAL_RETENTION_DAYS", 30.0),
+            referral_purge_interval=_float(env, "REFERRAL_PURGE_INTERVAL_SECONDS", 3600.0, minimum=1.0),
+            referral_max_attempts=_int(env, "REFERRAL_MAX_ATTEMPTS", 8, minimum=1),
+            referral_retry_seconds=_float(env, "REFERRAL_RETRY_SECONDS", 2.0, minimum=0.001),
+            referral_retry_max_seconds=_float(env, "REFERRAL_RETRY_MAX_SECONDS", 600.0, minimum=0.001),
+            referral_webhook_timeout=_float(env, "REFERRAL_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1),
         )
