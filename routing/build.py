@@ -21,6 +21,7 @@ from routing.model import (
     ServiceContact,
 )
 from routing.phones import Phone, parse_phone
+from routing.referrals import build_referrals
 
 
 def _phone(value: Any) -> Phone | None:
@@ -109,6 +110,7 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
         messages=_messages(data["messages"]),
         classifier=classifier,
         examples=tuple(_example(e) for e in data.get("examples") or []),
+        referrals=build_referrals(data.get("referrals"), schedules),
     )
 
 

@@ -9,6 +9,7 @@ from intents.result import Classification
 from routing.areas import Area, AreaMatcher
 from routing.hours import Schedule
 from routing.phones import Phone
+from routing.referrals import ReferralConfig
 
 
 class Classifier(Protocol):
@@ -137,6 +138,7 @@ class RoutingTable:
     classifier: Classifier
     examples: tuple[Example, ...] = ()
     helpline_out_of_hours: tuple[OutOfHoursOption, ...] = ()
+    referrals: ReferralConfig | None = None  # None: no callback referrals offered
     area_matcher: AreaMatcher = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

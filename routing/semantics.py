@@ -12,6 +12,7 @@ from routing.hours import DAY_KEYS, GROUP_KEYS, HoursFormatError, hours_problem,
 from routing.model import MESSAGE_PLACEHOLDERS
 from routing.paths import Located
 from routing.phones import parse_phone, phone_problem
+from routing.referrals import referral_issues
 from routing.schema_check import did_you_mean
 from routing.text import fold
 
@@ -87,6 +88,9 @@ def semantic_issues(data: dict[str, Any], loc: Located) -> list[ConfigIssue]:
         _service(c, i, service, contacts, schedules, options, areas)
     _shared_phrases(c, data["services"])
     _messages(c, data["messages"])
+    if data.get("referrals"):
+        for path, message in referral_issues(data["referrals"], services, schedules):
+            c.add(path, message)
     for i, example in enumerate(data.get("examples") or []):
         expect = example["expect"]
         ids = expect if isinstance(expect, list) else [expect]

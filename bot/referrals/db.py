@@ -1,0 +1,134 @@
+"""The embedded SQLite database: one file holding conversation state, referrals and the outbox.
+
+WAL journal with ``synchronous=FULL``: a commit is on disk when ``commit`` returns, so a
+referral the citizen was told about survives a crash or power cut. All calls from the event
+loop go through one worker thread (SQLite allows one writer at a time anyway), so the loop
+never blocks on disk. The file and its folder are created on first use; no set-up step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+MEMORY = ":memory:"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS bot_state (
+    key TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS referrals (
+    reference TEXT PRIMARY KEY,
+    submission TEXT NOT NULL UNIQUE,
+    conversation TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    area TEXT,
+    need TEXT NOT NULL,
+    citizen_ref TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    claimed_by TEXT,
+    claimed_at REAL,
+    closed_at REAL
+);
+CREATE INDEX IF NOT EXISTS referrals_conversation ON referrals (conversation);
+CREATE INDEX IF NOT EXISTS referrals_closed ON referrals (closed_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    reference TEXT NOT NULL REFERENCES referrals (reference) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_error TEXT,
+    escalated_from INTEGER,
+    activity_id TEXT,
+    conversation_id TEXT,
+    service_url TEXT,
+    created_at REAL NOT NULL,
+    delivered_at REAL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_reference ON deliveries (reference);
+CREATE TABLE IF NOT EXISTS conversation_refs (
+    conversation_id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path`` with the settings above."""
+    target = str(path)
+    if target != MEMORY:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.row_factory = sqlite3.Row
+    if target != MEMORY:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed (durably) on success, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class Database:
+    """One connection, used from one worker thread. Opened lazily on first use."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helpline-db")
+
+    def _connection(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._conn is None:
+                self._conn = connect(self.path)
+            return self._conn
+
+    def call_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` in the calling thread (command-line tools, tests)."""
+        conn = self._connection()
+        with self._lock:
+            return fn(conn)
+
+    async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` in the database thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.call_sync, fn)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

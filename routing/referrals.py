@@ -1,0 +1,268 @@
+"""Callback referrals in the routing table: where each service's referrals go, how soon the
+service rings back, and every word the callback conversation and the staff card use.
+
+The ``referrals:`` section is optional; without it (or with no enabled destination for a
+service) the bot does not offer "Ask them to call me back" for that service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from routing.hours import DUBLIN, Schedule, format_time
+
+DESTINATION_TYPES = ("teams", "webhook")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+# Citizen-facing wording of the callback conversation, and the placeholders each may use.
+CITIZEN_MESSAGES: dict[str, frozenset[str]] = {
+    "offer_button": frozenset(),
+    "ask_name": frozenset(),
+    "name_invalid": frozenset(),
+    "ask_phone": frozenset({"name"}),
+    "phone_invalid": frozenset(),
+    "ask_area": frozenset(),
+    "ask_need": frozenset(),
+    "need_invalid": frozenset(),
+    "ask_consent": frozenset({"service"}),
+    "privacy_notice": frozenset({"link"}),
+    "consent_yes": frozenset(),
+    "consent_no": frozenset(),
+    "consent_unclear": frozenset(),
+    "no_consent": frozenset(),
+    "confirmed": frozenset({"name", "reference", "who", "phone", "when"}),
+    "when_by": frozenset({"day", "time"}),
+    "when_soon": frozenset(),
+    "cancelled": frozenset(),
+    "status_received": frozenset({"reference", "who"}),
+    "status_claimed": frozenset({"reference", "staff"}),
+    "status_unknown": frozenset({"reference"}),
+    "claimed": frozenset({"reference", "staff", "who"}),
+    "deleted": frozenset(),
+    "failed": frozenset(),
+}
+# Staff-facing wording on the Adaptive Card posted to a Teams channel.
+STAFF_MESSAGES: dict[str, frozenset[str]] = {
+    "title": frozenset({"service"}),
+    "name": frozenset(),
+    "phone": frozenset(),
+    "area": frozenset(),
+    "need": frozenset(),
+    "reference": frozenset(),
+    "received": frozenset(),
+    "claim_button": frozenset(),
+    "claimed_by": frozenset({"staff"}),
+    "escalated": frozenset({"destination"}),
+    "erased": frozenset({"reference"}),
+}
+WORD_LISTS = ("cancel", "restart", "delete", "yes", "no")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    id: str
+    type: str  # "teams" or "webhook"
+    enabled: bool
+    name: str  # how staff know it, e.g. "Community support team channel"
+    conversation: str | None = None  # teams: the channel or chat conversation id
+    service_url: str | None = None  # teams: connector URL, when no reference was captured
+    url: str | None = None  # webhook
+    secret_env: str | None = None  # webhook: env var holding the HMAC shared secret
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralPlan:
+    """Where one service's referrals go and how soon it rings back."""
+
+    destinations: tuple[str, ...]
+    response_hours: float  # opening hours within which the service rings
+    who: str  # "someone from the Community Support Helpline"
+    hours: Schedule | None  # the opening hours those response hours count in
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralConfig:
+    privacy_link: str
+    destinations: dict[str, Destination]
+    fallback: str | None
+    default: ReferralPlan
+    services: dict[str, ReferralPlan]
+    words: dict[str, tuple[str, ...]]
+    messages: dict[str, str]
+    staff: dict[str, str]
+
+    def plan(self, service_id: str) -> ReferralPlan:
+        return self.services.get(service_id, self.default)
+
+    def enabled_destinations(self, service_id: str) -> tuple[Destination, ...]:
+        plan = self.plan(service_id)
+        found = (self.destinations.get(d) for d in plan.destinations)
+        return tuple(d for d in found if d is not None and d.enabled)
+
+    def offered_for(self, service_id: str) -> bool:
+        return bool(self.enabled_destinations(service_id))
+
+    def fallback_destination(self) -> Destination | None:
+        found = self.destinations.get(self.fallback) if self.fallback else None
+        return found if found is not None and found.enabled else None
+
+
+# ---- building ----------------------------------------------------------------------------
+def _plan(
+    spec: dict[str, Any], base: ReferralPlan | None, schedules: dict[str, Schedule]
+) -> ReferralPlan:
+    to = spec.get("to")
+    hours = spec.get("hours")
+    return ReferralPlan(
+        destinations=tuple(str(d) for d in to) if to is not None else base.destinations if base else (),
+        response_hours=float(spec.get("response_hours", base.response_hours if base else 8)),
+        who=str(spec.get("who", base.who if base else "")),
+        hours=schedules.get(hours) if hours else (base.hours if base else None),
+    )
+
+
+def build_referrals(data: dict[str, Any] | None, schedules: dict[str, Schedule]) -> ReferralConfig | None:
+    if not data:
+        return None
+    destinations = {
+        did: Destination(
+            id=did,
+            type=str(d["type"]),
+            enabled=bool(d.get("enabled", True)),
+            name=str(d.get("name", did)),
+            conversation=d.get("conversation"),
+            service_url=d.get("service_url"),
+            url=d.get("url"),
+            secret_env=d.get("secret_env"),
+        )
+        for did, d in (data.get("destinations") or {}).items()
+    }
+    default = _plan(data["default"], None, schedules)
+    services = {
+        sid: _plan(spec or {}, default, schedules) for sid, spec in (data.get("services") or {}).items()
+    }
+    words = {k: tuple(str(w) for w in (data.get("words") or {}).get(k) or ()) for k in WORD_LISTS}
+    return ReferralConfig(
+        privacy_link=str(data["privacy_link"]),
+        destinations=destinations,
+        fallback=data.get("fallback"),
+        default=default,
+        services=services,
+        words=words,
+        messages={k: str(v) for k, v in data["messages"].items()},
+        staff={k: str(v) for k, v in data["staff_card"].items()},
+    )
+
+
+# ---- checks a schema cannot express --------------------------------------------------------
+Issue = tuple[tuple[Any, ...], str]
+
+
+def _placeholders(section: str, texts: dict[str, Any], allowed: dict[str, frozenset[str]]) -> list[Issue]:
+    issues: list[Issue] = []
+    for key, text in texts.items():
+        path = ("referrals", section, key)
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(str(text)) if f is not None]
+        except ValueError:
+            issues.append((path, "has a { or } without its partner — write {name} placeholders in pairs"))
+            continue
+        ok = allowed.get(key, frozenset())
+        for name in names:
+            if name not in ok:
+                listed = ", ".join(f"{{{a}}}" for a in sorted(ok)) or "none"
+                issues.append((path, f"unknown placeholder {{{name}}} — allowed: {listed}"))
+    return issues
+
+
+def referral_issues(
+    data: dict[str, Any], services: list[str], schedules: list[str]
+) -> list[Issue]:
+    """Problems in the ``referrals:`` section, as (key path, message) pairs."""
+    issues: list[Issue] = []
+    destinations: dict[str, Any] = data.get("destinations") or {}
+    for did, d in destinations.items():
+        path = ("referrals", "destinations", did)
+        if d["type"] == "teams" and not d.get("conversation"):
+            issues.append((path, 'a teams destination needs "conversation:" (the channel or chat id)'))
+        if d["type"] == "webhook":
+            url = d.get("url")
+            if not url:
+                issues.append((path, 'a webhook destination needs "url:"'))
+            else:
+                parts = urlsplit(str(url))
+                local = parts.hostname in _LOCAL_HOSTS
+                if parts.scheme != "https" and not (parts.scheme == "http" and local):
+                    issues.append(((*path, "url"), f'"{url}" must start with https://'))
+            env = d.get("secret_env")
+            if env is not None and not _ENV_NAME.match(str(env)):
+                issues.append(((*path, "secret_env"), f'"{env}" is not an environment variable name — write it like HELPLINE_WEBHOOK_SECRET'))
+    ids = list(destinations)
+
+    def refs(path: tuple[Any, ...], spec: dict[str, Any]) -> None:
+        for i, did in enumerate(spec.get("to") or []):
+            if did not in ids:
+                issues.append(((*path, "to", i), f'"{did}" is not defined under referrals.destinations'))
+        if spec.get("hours") and spec["hours"] not in schedules:
+            issues.append(((*path, "hours"), f'"{spec["hours"]}" is not defined under opening_hours'))
+
+    refs(("referrals", "default"), data["default"])
+    for sid, spec in (data.get("services") or {}).items():
+        if sid not in services:
+            issues.append((("referrals", "services", sid), f'"{sid}" is not a service id'))
+        refs(("referrals", "services", sid), spec or {})
+    fallback = data.get("fallback")
+    if fallback is not None and fallback not in ids:
+        issues.append((("referrals", "fallback"), f'"{fallback}" is not defined under referrals.destinations'))
+    issues += _placeholders("messages", data["messages"], CITIZEN_MESSAGES)
+    issues += _placeholders("staff_card", data["staff_card"], STAFF_MESSAGES)
+    return issues
+
+
+# ---- "roughly when" ------------------------------------------------------------------------
+def ring_back_by(schedule: Schedule | None, now: dt.datetime, hours: float) -> dt.datetime | None:
+    """When ``hours`` of the schedule's opening time have passed after ``now`` (None: no
+    schedule, or not within 60 days)."""
+    if schedule is None:
+        return None
+    local = now.astimezone(DUBLIN) if now.tzinfo else now.replace(tzinfo=DUBLIN)
+    left = dt.timedelta(hours=hours)
+    day = local.date()
+    for _ in range(61):
+        for r in schedule.ranges_on(day):
+            start = dt.datetime.combine(day, r.start, DUBLIN)
+            end = (
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), DUBLIN)
+                if r.end == dt.time.max
+                else dt.datetime.combine(day, r.end, DUBLIN)
+            )
+            start = max(start, local)
+            if end <= start:
+                continue
+            if end - start >= left:
+                return start + left
+            left -= end - start
+        day += dt.timedelta(days=1)
+    return None
+
+
+def day_word(when: dt.datetime, now: dt.datetime, today: str, tomorrow: str, days: tuple[str, ...], months: tuple[str, ...]) -> str:
+    local_now = now.astimezone(DUBLIN) if now.tzinfo else now
+    gap = (when.date() - local_now.date()).days
+    if gap == 0:
+        return today
+    if gap == 1:
+        return tomorrow
+    if gap < 7:
+        return days[when.weekday()]
+    return f"{days[when.weekday()]} {when.day} {months[when.month - 1]}"
+
+
+def time_word(when: dt.datetime) -> str:
+    return format_time(when)
