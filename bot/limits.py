@@ -8,19 +8,6 @@ import enum
 from collections import deque
 from dataclasses import dataclass, field
 
-# What a citizen who sends too fast is told, once per window. The routing table's
-# ``messages:`` section has no entry for this yet (routing/ owns that wording); until it
-# does, the wording lives here. ``{helpline}`` is the county helpline's phone number.
-RATE_LIMITED_REPLY = (
-    "You're sending messages faster than I can answer them. Please wait a few seconds and "
-    "send your question again. If it's urgent, phone the council helpline on {helpline}."
-)
-RATE_LIMITED_REPLY_NO_PHONE = (
-    "You're sending messages faster than I can answer them. Please wait a few seconds and "
-    "send your question again."
-)
-
-
 class Decision(enum.Enum):
     ALLOW = "allow"
     LIMITED_NOTIFY = "limited_notify"  # over the limit: tell the citizen (once per window)

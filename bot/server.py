@@ -35,8 +35,6 @@ from .state import ConversationStore
 from .referrals import wiring as referrals
 from .lifecycle import drain_on_shutdown, storage_writable
 from .limits import (
-    RATE_LIMITED_REPLY,
-    RATE_LIMITED_REPLY_NO_PHONE,
     Decision,
     RateLimiter,
     TurnGate,
@@ -46,11 +44,6 @@ from .metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
 
-# The apology after a turn failed. The routing table's ``messages:`` has no entry for it
-# (routing/ owns that wording); until it has, it lives here.
-APOLOGY = (
-    "Sorry, something went wrong on our side. Please try again, or phone the council helpline."
-)
 # Short reasons for error statuses a turn can end with and no body of its own.
 _STATUS_REASONS = {501: "this bot does not handle that invoke"}
 # Seconds a caller is asked to wait when the bot is at its concurrency cap / shutting down.
@@ -123,7 +116,14 @@ class _Throttled:
             self._count = 0
 
 
-def _turn_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], Awaitable[None]]:
+def _helpline_phone(store: RoutingStore) -> str:
+    helpline = store.router.table.helpline
+    return helpline.phone.display if helpline.phone is not None else (helpline.email or "")
+
+
+def _turn_error_handler(
+    metrics: Metrics, store: RoutingStore
+) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         """A turn failed: log and count it for staff (no message text), and apologise to
         the citizen unless the failure was reaching the connector itself."""
@@ -139,7 +139,8 @@ def _turn_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], 
         log.error("turn failed: %s", kind, exc_info=error)
         if context.activity.type == "message" and not context.responded:
             try:
-                await context.send_activity(APOLOGY)
+                apology = store.router.messages.apology
+                await context.send_activity(apology.format(phone=_helpline_phone(store)))
             except Exception as apology_error:  # logged and counted; nothing more to try
                 log.error("apology could not be sent: %s", type(apology_error).__name__)
 
@@ -147,10 +148,7 @@ def _turn_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], 
 
 
 def _rate_limited_text(store: RoutingStore) -> str:
-    helpline = store.router.table.helpline
-    if helpline.phone is not None:
-        return RATE_LIMITED_REPLY.format(helpline=helpline.phone.display)
-    return RATE_LIMITED_REPLY_NO_PHONE
+    return store.router.messages.rate_limited.format(phone=_helpline_phone(store))
 
 
 def _turn_logic(app: web.Application, bot: HelplineBot) -> TurnLogic:
@@ -297,7 +295,7 @@ def _runtime_ctx(
             observer=metrics,
         )
         adapter = HelplineAdapter(auth.authentication, sender)
-        adapter.on_turn_error = _turn_error_handler(metrics)
+        adapter.on_turn_error = _turn_error_handler(metrics, app[STORE])
         store = app[STORE]
         router = cast(Callable[[], Router], _constant(observe.ObservedRouter(lambda: store.router)))
         bot_kwargs = {"clock": clock} if clock else {}

@@ -99,6 +99,8 @@ class Messages:
     fallback: str
     talk_to_someone: str
     talk_to_someone_button: str
+    rate_limited: str
+    apology: str
     open_now: str
     closed_now: str
     out_of_hours: str
@@ -115,6 +117,8 @@ MESSAGE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "clarify": frozenset({"first", "second"}),
     "area_noted": frozenset({"area"}),
     "talk_to_someone": frozenset({"name", "phone", "hours"}),
+    "rate_limited": frozenset({"phone"}),
+    "apology": frozenset({"phone"}),
     "open_now": frozenset({"time"}),
     "closed_now": frozenset({"day", "time"}),
 }

@@ -46,10 +46,10 @@ def test_check_reports_every_misroute(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["check", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        f'{path}:136: examples[4]: "hot meals" should go to groceries, but it goes to hot_meals',
-        f'{path}:137: examples[5]: "EITHER groceries hot_meals" should go to groceries, '
+        f'{path}:138: examples[4]: "hot meals" should go to groceries, but it goes to hot_meals',
+        f'{path}:139: examples[5]: "EITHER groceries hot_meals" should go to groceries, '
         "but the bot asks to choose between groceries and hot_meals",
-        f'{path}:138: examples[6]: "prescription collection" should go to none, but it goes to prescriptions',
+        f'{path}:140: examples[6]: "prescription collection" should go to none, but it goes to prescriptions',
     ]
 
 

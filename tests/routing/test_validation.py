@@ -81,7 +81,7 @@ def _edit(old: str, new: str) -> str:
          'x.yaml:15: services.shop.phrases[0]: the phrase "Groceries" is also used by service "groceries" '
          "— each phrase may belong to only one service"),
         ("days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]", "days: [Mon, Tue]",
-         "x.yaml:34: messages.days: needs at least 7 entries"),
+         "x.yaml:36: messages.days: needs at least 7 entries"),
         ("welcome: Hello.", "welcome: Hello: there",
          "x.yaml:16: the file is not valid YAML: mapping values are not allowed here — check the indentation, "
          "and put text containing ': ' in quotes"),
