@@ -41,7 +41,7 @@ from msrest.serialization import Model
 from .auth import AuthUnavailable, TokenRejected
 from .auth_cache import ValidatedTokens
 from .connector import ConnectorSender
-from .wire import to_json
+from .wire import dumps, to_json
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ class HelplineAdapter(CloudAdapterBase):
                 new_id = await self._sender.send(
                     activity.service_url,
                     activity.conversation.id,
-                    _to_json(activity),
+                    dumps(activity),
                     reply_to_id=activity.reply_to_id,
                     app_id=app_id,
                     audience=audience,
@@ -233,7 +233,7 @@ class HelplineAdapter(CloudAdapterBase):
             activity.service_url,
             activity.conversation.id,
             activity.id,
-            _to_json(activity),
+            dumps(activity),
             app_id=app_id,
             audience=audience,
         )

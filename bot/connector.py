@@ -191,9 +191,9 @@ class ConnectorSender:
         url: str,
         app_id: str | None,
         audience: str,
-        body: dict[str, Any] | None = None,
+        body: bytes | None = None,
     ) -> dict[str, Any]:
-        headers = {}
+        headers = {"Content-Type": "application/json"} if body is not None else {}
         authorization = await self._tokens.authorization(app_id, audience)
         if authorization:
             headers["Authorization"] = authorization
@@ -226,11 +226,11 @@ class ConnectorSender:
                 attempt += 1
 
     async def _try(
-        self, method: str, url: str, headers: dict[str, str], body: dict[str, Any] | None
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
     ) -> dict[str, Any]:
         try:
             async with self._session.request(
-                method, url, json=body, headers=headers, timeout=self._timeout
+                method, url, data=body, headers=headers, timeout=self._timeout
             ) as response:
                 if response.status >= 400:
                     await response.read()  # free the connection for reuse
@@ -258,7 +258,7 @@ class ConnectorSender:
         self,
         service_url: str,
         conversation_id: str,
-        activity: dict[str, Any],
+        activity: bytes,
         *,
         reply_to_id: str | None,
         app_id: str | None,
@@ -274,7 +274,7 @@ class ConnectorSender:
         service_url: str,
         conversation_id: str,
         activity_id: str,
-        activity: dict[str, Any],
+        activity: bytes,
         *,
         app_id: str | None,
         audience: str,

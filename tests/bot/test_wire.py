@@ -137,3 +137,13 @@ def test_reply_copy_for_sending_is_shallow_but_faithful() -> None:
     assert copied is not reply and to_json(copied) == to_json(reply)
     copied.conversation = ConversationAccount(id="other")  # what stamping a reference does
     assert reply.conversation is None
+
+
+def test_dumps_is_the_json_of_to_json() -> None:
+    import json
+
+    from bot.wire import dumps
+
+    reply = _reply()
+    reply.attachments[0].content["body"].append({"type": "TextBlock", "text": "Béal an Átha"})
+    assert json.loads(dumps(reply)) == to_json(reply)

@@ -73,7 +73,7 @@ async def sender() -> AsyncIterator[tuple[ConnectorSender, _Counts]]:
 
 async def _send(sender: ConnectorSender, url: str) -> str:
     return await sender.send(
-        url, "conv-1", {"type": "message", "text": "hi"}, reply_to_id=None, app_id=None, audience=""
+        url, "conv-1", b'{"type": "message", "text": "hi"}', reply_to_id=None, app_id=None, audience=""
     )
 
 
