@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +70,19 @@ class Proc:
                 self.popen.wait()
 
 
+_DATA_DIR = tempfile.mkdtemp(prefix="helpline-bench-")
+atexit.register(shutil.rmtree, _DATA_DIR, True)
+
+
 def start(name: str, args: list[str], env: dict[str, str] | None = None) -> Proc:
+    """Start ``args`` with the interpreter; each process gets its own SQLite database."""
     port = free_port()
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HELPLINE_DB": str(Path(_DATA_DIR) / f"{name}.db"),
+        **(env or {}),
+    }
     argv = [sys.executable, *[a.replace("{port}", str(port)) for a in args]]
     full_env = {k: v.replace("{port}", str(port)) for k, v in full_env.items()}
     popen = subprocess.Popen(
