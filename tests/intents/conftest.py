@@ -18,6 +18,10 @@ DATA = Path(__file__).resolve().parent / "data"
 DEV_SET = REPO / ".." / "shared" / "data" / "dev_messages.yaml"
 HELDOUT_SET = DATA / "heldout_messages.yaml"
 PROBE_SET = DATA / "probe_messages.yaml"
+# Written blind (before reading the vocabulary), then scored once: see blind_first_run.txt.
+BLIND_SET = DATA / "blind_messages.yaml"
+BLIND2_SET = DATA / "blind2_messages.yaml"
+BLIND3_SET = DATA / "blind3_messages.yaml"  # mostly hard emergencies; no two-service messages
 
 
 def load_config() -> dict[str, Any]:
