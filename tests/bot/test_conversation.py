@@ -258,3 +258,15 @@ async def test_healthz(client: TestClient) -> None:
     assert response.status == 200
     data = await response.json()
     assert data["status"] == "ok" and data["config"]["status"] == "ok"
+
+
+async def test_fallback_and_welcome_still_point_to_emergency_numbers(
+    client: TestClient, connector: ConnectorStandIn
+) -> None:
+    """A safety net for an emergency worded in a way the classifier has never seen: the
+    'not understood' reply and the welcome both say to call 112 or 999."""
+    await post(client, act.members_added(connector.url, "user-1"))
+    welcome = (await connector.wait_for(1))[0]
+    fallback = await say(client, connector, "qwertyuiop asdf")
+    for reply in (welcome, fallback):
+        assert "112" in reply["text"] and "999" in reply["text"]
