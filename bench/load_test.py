@@ -243,6 +243,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "CONNECTOR_BACKOFF_SECONDS": "0.05",
         "CONNECTOR_BACKOFF_MAX_SECONDS": "0.5",
         "SHUTDOWN_GRACE_SECONDS": "10",
+        # A fresh database per run: repetitions must not find each other's conversations.
+        "HELPLINE_DB": str(Path(tempfile.mkdtemp(prefix="helpline-load-")) / "helpline.db"),
     }
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,

@@ -120,14 +120,20 @@ def _plan(
     to = spec.get("to")
     hours = spec.get("hours")
     return ReferralPlan(
-        destinations=tuple(str(d) for d in to) if to is not None else base.destinations if base else (),
+        destinations=tuple(str(d) for d in to)
+        if to is not None
+        else base.destinations
+        if base
+        else (),
         response_hours=float(spec.get("response_hours", base.response_hours if base else 8)),
         who=str(spec.get("who", base.who if base else "")),
         hours=schedules.get(hours) if hours else (base.hours if base else None),
     )
 
 
-def build_referrals(data: dict[str, Any] | None, schedules: dict[str, Schedule]) -> ReferralConfig | None:
+def build_referrals(
+    data: dict[str, Any] | None, schedules: dict[str, Schedule]
+) -> ReferralConfig | None:
     if not data:
         return None
     destinations = {
@@ -145,7 +151,8 @@ def build_referrals(data: dict[str, Any] | None, schedules: dict[str, Schedule])
     }
     default = _plan(data["default"], None, schedules)
     services = {
-        sid: _plan(spec or {}, default, schedules) for sid, spec in (data.get("services") or {}).items()
+        sid: _plan(spec or {}, default, schedules)
+        for sid, spec in (data.get("services") or {}).items()
     }
     words = {k: tuple(str(w) for w in (data.get("words") or {}).get(k) or ()) for k in WORD_LISTS}
     return ReferralConfig(
@@ -164,14 +171,18 @@ def build_referrals(data: dict[str, Any] | None, schedules: dict[str, Schedule])
 Issue = tuple[tuple[Any, ...], str]
 
 
-def _placeholders(section: str, texts: dict[str, Any], allowed: dict[str, frozenset[str]]) -> list[Issue]:
+def _placeholders(
+    section: str, texts: dict[str, Any], allowed: dict[str, frozenset[str]]
+) -> list[Issue]:
     issues: list[Issue] = []
     for key, text in texts.items():
         path = ("referrals", section, key)
         try:
             names = [f for _, f, _, _ in string.Formatter().parse(str(text)) if f is not None]
         except ValueError:
-            issues.append((path, "has a { or } without its partner — write {name} placeholders in pairs"))
+            issues.append(
+                (path, "has a { or } without its partner — write {name} placeholders in pairs")
+            )
             continue
         ok = allowed.get(key, frozenset())
         for name in names:
@@ -181,16 +192,16 @@ def _placeholders(section: str, texts: dict[str, Any], allowed: dict[str, frozen
     return issues
 
 
-def referral_issues(
-    data: dict[str, Any], services: list[str], schedules: list[str]
-) -> list[Issue]:
+def referral_issues(data: dict[str, Any], services: list[str], schedules: list[str]) -> list[Issue]:
     """Problems in the ``referrals:`` section, as (key path, message) pairs."""
     issues: list[Issue] = []
     destinations: dict[str, Any] = data.get("destinations") or {}
     for did, d in destinations.items():
         path = ("referrals", "destinations", did)
         if d["type"] == "teams" and not d.get("conversation"):
-            issues.append((path, 'a teams destination needs "conversation:" (the channel or chat id)'))
+            issues.append(
+                (path, 'a teams destination needs "conversation:" (the channel or chat id)')
+            )
         if d["type"] == "webhook":
             url = d.get("url")
             if not url:
@@ -202,15 +213,24 @@ def referral_issues(
                     issues.append(((*path, "url"), f'"{url}" must start with https://'))
             env = d.get("secret_env")
             if env is not None and not _ENV_NAME.match(str(env)):
-                issues.append(((*path, "secret_env"), f'"{env}" is not an environment variable name — write it like HELPLINE_WEBHOOK_SECRET'))
+                issues.append(
+                    (
+                        (*path, "secret_env"),
+                        f'"{env}" is not an environment variable name — write it like HELPLINE_WEBHOOK_SECRET',
+                    )
+                )
     ids = list(destinations)
 
     def refs(path: tuple[Any, ...], spec: dict[str, Any]) -> None:
         for i, did in enumerate(spec.get("to") or []):
             if did not in ids:
-                issues.append(((*path, "to", i), f'"{did}" is not defined under referrals.destinations'))
+                issues.append(
+                    ((*path, "to", i), f'"{did}" is not defined under referrals.destinations')
+                )
         if spec.get("hours") and spec["hours"] not in schedules:
-            issues.append(((*path, "hours"), f'"{spec["hours"]}" is not defined under opening_hours'))
+            issues.append(
+                ((*path, "hours"), f'"{spec["hours"]}" is not defined under opening_hours')
+            )
 
     refs(("referrals", "default"), data["default"])
     for sid, spec in (data.get("services") or {}).items():
@@ -219,7 +239,9 @@ def referral_issues(
         refs(("referrals", "services", sid), spec or {})
     fallback = data.get("fallback")
     if fallback is not None and fallback not in ids:
-        issues.append((("referrals", "fallback"), f'"{fallback}" is not defined under referrals.destinations'))
+        issues.append(
+            (("referrals", "fallback"), f'"{fallback}" is not defined under referrals.destinations')
+        )
     issues += _placeholders("messages", data["messages"], CITIZEN_MESSAGES)
     issues += _placeholders("staff_card", data["staff_card"], STAFF_MESSAGES)
     return issues
@@ -252,7 +274,14 @@ def ring_back_by(schedule: Schedule | None, now: dt.datetime, hours: float) -> d
     return None
 
 
-def day_word(when: dt.datetime, now: dt.datetime, today: str, tomorrow: str, days: tuple[str, ...], months: tuple[str, ...]) -> str:
+def day_word(
+    when: dt.datetime,
+    now: dt.datetime,
+    today: str,
+    tomorrow: str,
+    days: tuple[str, ...],
+    months: tuple[str, ...],
+) -> str:
     local_now = now.astimezone(DUBLIN) if now.tzinfo else now
     gap = (when.date() - local_now.date()).days
     if gap == 0:

@@ -38,7 +38,9 @@ def _db_path(arg: str | None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.referrals", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.referrals", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--db", help="the database file (default: $HELPLINE_DB or var/helpline.db)")
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="recent referrals, newest first")
@@ -61,7 +63,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     try:
         if args.command == "list":
             rows = db.call_sync(lambda c: store.listing(c, args.limit))
-            print(f"{'reference':<10} {'service':<20} {'status':<9} {'received':<16} {'closed':<16}", file=out)
+            print(
+                f"{'reference':<10} {'service':<20} {'status':<9} {'received':<16} {'closed':<16}",
+                file=out,
+            )
             for r in rows:
                 print(
                     f"{r.reference:<10} {r.service_id:<20} {r.status:<9} {_when(r.created_at):<16} {_when(r.closed_at):<16}",
@@ -98,7 +103,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
             return 0
         cutoff = time.time() - args.days * 86400
         referrals, states = db.call_sync(lambda c: store.purge(c, cutoff, cutoff))
-        print(f"deleted {referrals} referral(s) closed before {_when(cutoff)} and {states} unfinished callback(s)", file=out)
+        print(
+            f"deleted {referrals} referral(s) closed before {_when(cutoff)} and {states} unfinished callback(s)",
+            file=out,
+        )
         return 0
     finally:
         db.close()

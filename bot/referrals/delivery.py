@@ -32,7 +32,7 @@ from routing.referrals import Destination, ReferralConfig
 from ..adapter import HelplineAdapter
 from ..connector import ConnectorError
 from .model import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
-from .staff_card import card_attachment, staff_card
+from .staff_card import card_attachment, erased_card, staff_card
 from .store import ReferralStore
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,10 @@ def webhook_payload(
     return {
         "idempotency_key": delivery.idempotency_key,
         "reference": referral.reference,
-        "service": {"id": referral.service_id, "title": service.title if service else referral.service_id},
+        "service": {
+            "id": referral.service_id,
+            "title": service.title if service else referral.service_id,
+        },
         "name": referral.name,
         "phone": referral.phone,
         "area": area.name if area else referral.area,
@@ -113,7 +116,9 @@ def proactive_sender(adapter: Any, app_id: str) -> Proactive:
     return send
 
 
-async def _run_proactive(proactive: Proactive, reference: ConversationReference, activity: Activity) -> str:
+async def _run_proactive(
+    proactive: Proactive, reference: ConversationReference, activity: Activity
+) -> str:
     """Send ``activity`` into ``reference``'s conversation; returns the new activity id. The
     adapter's turn-error handler would swallow a failure, so it is carried out by hand."""
     outcome: dict[str, Any] = {}
@@ -145,7 +150,7 @@ class OutboxSender:
         proactive: Proactive,
         *,
         env: Mapping[str, str],
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy | None = None,
         webhook_timeout: float = 10.0,
         idle: float = 1.0,
         concurrency: int = 8,
@@ -156,12 +161,15 @@ class OutboxSender:
         self._session = session
         self._proactive = proactive
         self._env = env
-        self._policy = policy
+        self._policy = policy or RetryPolicy()
         self._timeout = aiohttp.ClientTimeout(total=webhook_timeout)
         self._idle = idle
         self._limit = asyncio.Semaphore(concurrency)
         self._now = wall_clock
         self._wake = asyncio.Event()
+
+    async def clear_cards(self, cards: list[Delivery]) -> None:
+        await redact_cards(self._proactive, cards, self._table().referrals)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next idle tick."""
@@ -183,7 +191,9 @@ class OutboxSender:
             if sent:
                 continue
             next_at = await self._store.next_due_at()
-            wait = self._idle if next_at is None else max(0.0, min(self._idle, next_at - self._now()))
+            wait = (
+                self._idle if next_at is None else max(0.0, min(self._idle, next_at - self._now()))
+            )
             try:
                 await asyncio.wait_for(self._wake.wait(), wait)
             except asyncio.TimeoutError:
@@ -206,7 +216,9 @@ class OutboxSender:
                 await self._failed(delivery, error)
                 return
             except Exception as error:  # a bug: keep the delivery, retry later
-                log.exception("outbox: delivery %d of %s hit a problem", delivery.id, delivery.reference)
+                log.exception(
+                    "outbox: delivery %d of %s hit a problem", delivery.id, delivery.reference
+                )
                 await self._failed(delivery, DeliveryFailed(type(error).__name__))
                 return
             await self._store.mark_delivered(delivery.id, self._now(), **where)
@@ -361,9 +373,15 @@ class OutboxSender:
         )
         activity = Activity(
             type=ActivityTypes.message,
-            text=config.staff["title"].format(service=service.title if service else referral.service_id)
+            text=config.staff["title"].format(
+                service=service.title if service else referral.service_id
+            )
             + f" ({referral.reference})",
-            attachments=[Attachment(**{"content_type": card_attachment(card)["contentType"], "content": card})],
+            attachments=[
+                Attachment(
+                    **{"content_type": card_attachment(card)["contentType"], "content": card}
+                )
+            ],
         )
         activity_id = await _run_proactive(self._proactive, reference, activity)
         return {
@@ -383,6 +401,54 @@ class OutboxSender:
         reference = ConversationReference().deserialize(referral.citizen_ref)
         activity = Activity(type=ActivityTypes.message, text=text, text_format="plain")
         await _run_proactive(self._proactive, reference, activity)
+
+
+async def redact_cards(
+    proactive: Proactive, cards: list[Delivery], config: ReferralConfig | None
+) -> None:
+    """Best effort, after a citizen's "delete my details": replace the staff cards that
+    showed their details with a card saying they were deleted."""
+    if config is None:
+        return
+    for card in cards:
+        if not (card.activity_id and card.conversation_id and card.service_url):
+            continue
+        reference = ConversationReference().deserialize(
+            {
+                "channelId": "msteams",
+                "serviceUrl": card.service_url,
+                "conversation": {"id": card.conversation_id},
+            }
+        )
+        update = Activity(
+            id=card.activity_id,
+            type=ActivityTypes.message,
+            attachments=[
+                Attachment(
+                    content_type=card_attachment({})["contentType"],
+                    content=erased_card(card.reference, config),
+                )
+            ],
+        )
+        failed: list[BaseException] = []
+
+        async def logic(
+            context: TurnContext,
+            update: Activity = update,
+            failed: list[BaseException] = failed,
+        ) -> None:
+            try:
+                await context.update_activity(update)
+            except Exception as error:  # noted below; the pipeline would swallow it
+                failed.append(error)
+
+        await proactive(reference, logic)
+        if failed:
+            log.warning(
+                "referral %s: staff card not cleared (%s)", card.reference, type(failed[0]).__name__
+            )
+        else:
+            log.info("referral %s: staff card cleared after erasure", card.reference)
 
 
 def health(summary: Mapping[str, int]) -> dict[str, Any]:

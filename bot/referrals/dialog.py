@@ -106,7 +106,14 @@ class CallbackDialog:
         self.dialogs.add(
             WaterfallDialog(
                 DIALOG_ID,
-                [self._ask_name, self._ask_phone, self._ask_area, self._ask_need, self._ask_consent, self._finish],
+                [
+                    self._ask_name,
+                    self._ask_phone,
+                    self._ask_area,
+                    self._ask_need,
+                    self._ask_consent,
+                    self._finish,
+                ],
             )
         )
 
@@ -160,7 +167,9 @@ class CallbackDialog:
         step.values["submission"] = uuid.uuid4().hex
         return await step.prompt(
             NAME,
-            PromptOptions(prompt=_message(self._m("ask_name")), retry_prompt=_message(self._m("name_invalid"))),
+            PromptOptions(
+                prompt=_message(self._m("ask_name")), retry_prompt=_message(self._m("name_invalid"))
+            ),
         )
 
     async def _ask_phone(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -194,7 +203,9 @@ class CallbackDialog:
             step.values["area"] = found.area_id if found is not None else text[:MAX_NAME]
         return await step.prompt(
             NEED,
-            PromptOptions(prompt=_message(self._m("ask_need")), retry_prompt=_message(self._m("need_invalid"))),
+            PromptOptions(
+                prompt=_message(self._m("ask_need")), retry_prompt=_message(self._m("need_invalid"))
+            ),
         )
 
     async def _ask_consent(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -223,7 +234,9 @@ class CallbackDialog:
         else:
             router = self._router()
             facts = ConversationFacts(area=step.values.get("area"))
-            routed = router.choose(f"{SERVICE_PREFIX}{step.values['service']}", facts, self._clock())
+            routed = router.choose(
+                f"{SERVICE_PREFIX}{step.values['service']}", facts, self._clock()
+            )
             reply = replace(routed, text=self._m("no_consent") + "\n\n" + routed.text, choices=())
             await step.context.send_activity(reply_activity(reply, step.context.activity))
             log.info("callback declined: no consent, nothing stored")

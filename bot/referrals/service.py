@@ -21,15 +21,15 @@ from botbuilder.core import InvokeResponse, Storage, TurnContext
 from botbuilder.dialogs import DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from routing.reply import Choice, ConversationFacts, Reply
 from routing.referrals import ReferralConfig, day_word, ring_back_by, time_word
+from routing.reply import Choice, ConversationFacts, Reply
 from routing.router import Router
 
 from ..cards import ADAPTIVE_CARD
 from ..state import ConversationStore, state_key
 from .codes import find_reference
 from .dialog import DIALOG_ID, CallbackDialog, CallbackState, matches
-from .model import CLAIMED, NewReferral, Target
+from .model import CLAIMED, Delivery, NewReferral, Target
 from .staff_card import claimed_reference, staff_card
 from .store import ReferralStore
 
@@ -48,12 +48,14 @@ class Referrals:
         conversations: ConversationStore,
         clock: Callable[[], dt.datetime],
         on_queued: Callable[[], None] = lambda: None,
+        on_erased: Callable[[list[Delivery]], None] = lambda cards: None,
     ) -> None:
         self.store = store
         self._router = router
         self._conversations = conversations
         self._clock = clock
         self._on_queued = on_queued
+        self._on_erased = on_erased
         self._state = CallbackState(storage)
         self._dialog = CallbackDialog(self._state, router, self._commit, clock)
 
@@ -135,7 +137,11 @@ class Referrals:
 
     @staticmethod
     def _after(status: DialogTurnStatus, state: dict[str, Any]) -> None:
-        if status in (DialogTurnStatus.Complete, DialogTurnStatus.Cancelled, DialogTurnStatus.Empty):
+        if status in (
+            DialogTurnStatus.Complete,
+            DialogTurnStatus.Cancelled,
+            DialogTurnStatus.Empty,
+        ):
             state.pop(_ACTIVE, None)
 
     # ---- committing ----------------------------------------------------------------------
@@ -183,7 +189,11 @@ class Referrals:
             day = day_word(by, now, m.today, m.tomorrow, m.days, m.months)
             when = config.messages["when_by"].format(time=time_word(by), day=day)
         text = config.messages["confirmed"].format(
-            name=referral.name, reference=referral.reference, who=plan.who, phone=referral.phone, when=when
+            name=referral.name,
+            reference=referral.reference,
+            who=plan.who,
+            phone=referral.phone,
+            when=when,
         )
         await context.send_activity(_text(text))
         self._on_queued()  # after the reply: delivery work does not delay the citizen's answer
@@ -203,12 +213,24 @@ class Referrals:
         await context.send_activity(_text(text))
 
     async def _erase(self, context: TurnContext, config: ReferralConfig) -> None:
-        erased = await self.store.erase_conversation(state_key(context))
+        conversation = state_key(context)
+        cards = [
+            card
+            for referral in await self.store.for_conversation(conversation)
+            for card in await self.store.card_deliveries(referral.reference)
+        ]
+        erased = await self.store.erase_conversation(conversation)
         await self._state.load(context)  # BotState.delete needs it loaded first
         await self._state.delete(context)
         await self._conversations.delete(context)
-        log.info("citizen asked to delete their details: %d referral(s) erased %s", len(erased), ",".join(erased))
+        log.info(
+            "citizen asked to delete their details: %d referral(s) erased %s",
+            len(erased),
+            ",".join(erased),
+        )
         await context.send_activity(_text(config.messages["deleted"]))
+        if cards:
+            self._on_erased(cards)  # staff cards showing the details are cleared
 
     # ---- staff ---------------------------------------------------------------------------
     async def capture(self, context: TurnContext) -> None:
@@ -255,7 +277,9 @@ class Referrals:
             body={"statusCode": 200, "type": ADAPTIVE_CARD, "value": card},
         )
 
-    async def _update_card(self, context: TurnContext, reference: str, card: dict[str, Any]) -> None:
+    async def _update_card(
+        self, context: TurnContext, reference: str, card: dict[str, Any]
+    ) -> None:
         activity = context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         ids = [

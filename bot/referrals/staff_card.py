@@ -64,7 +64,9 @@ def staff_card(
     }
     if referral.claimed_by:
         body.append(
-            _text(words["claimed_by"].format(staff=referral.claimed_by), weight="Bolder", color="Good")
+            _text(
+                words["claimed_by"].format(staff=referral.claimed_by), weight="Bolder", color="Good"
+            )
         )
     else:
         card["actions"] = [

@@ -73,12 +73,25 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 
 
 def _add_delivery(
-    conn: sqlite3.Connection, reference: str, target: Target, now: float, escalated_from: int | None = None
+    conn: sqlite3.Connection,
+    reference: str,
+    target: Target,
+    now: float,
+    escalated_from: int | None = None,
 ) -> int:
     cursor = conn.execute(
         "INSERT INTO deliveries (reference, kind, destination, idempotency_key, status,"
         " next_attempt_at, escalated_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (reference, target.kind, target.destination, uuid.uuid4().hex, PENDING, now, escalated_from, now),
+        (
+            reference,
+            target.kind,
+            target.destination,
+            uuid.uuid4().hex,
+            PENDING,
+            now,
+            escalated_from,
+            now,
+        ),
     )
     return int(cursor.lastrowid or 0)
 
@@ -189,7 +202,9 @@ def mark_delivered(
             " WHERE id = ?",
             (DELIVERED, now, activity_id, conversation_id, service_url, delivery_id),
         )
-        row = conn.execute("SELECT reference FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        row = conn.execute(
+            "SELECT reference FROM deliveries WHERE id = ?", (delivery_id,)
+        ).fetchone()
         if row is not None:
             _close_if_done(conn, row["reference"], now)
 
@@ -231,7 +246,9 @@ def mark_failed(
         )
         if escalate_to is None:
             return None
-        row = conn.execute("SELECT reference FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        row = conn.execute(
+            "SELECT reference FROM deliveries WHERE id = ?", (delivery_id,)
+        ).fetchone()
         return _add_delivery(conn, row["reference"], escalate_to, now, escalated_from=delivery_id)
 
 
@@ -305,7 +322,9 @@ def delivery_summary(conn: sqlite3.Connection) -> dict[str, int]:
     return counts
 
 
-def save_conversation_ref(conn: sqlite3.Connection, conversation_id: str, reference: dict[str, Any]) -> None:
+def save_conversation_ref(
+    conn: sqlite3.Connection, conversation_id: str, reference: dict[str, Any]
+) -> None:
     with transaction(conn):
         conn.execute(
             "INSERT INTO conversation_refs (conversation_id, reference, updated_at) VALUES (?, ?, ?)"

@@ -26,6 +26,7 @@ from routing.router import Router
 from ..state import ConversationStore
 from .db import MEMORY, Database
 from .delivery import OutboxSender, RetryPolicy, health, proactive_sender
+from .model import Delivery
 from .service import Referrals
 from .storage import SqliteStorage
 from .store import ReferralStore
@@ -38,14 +39,35 @@ OUTBOX = web.AppKey("outbox_sender", OutboxSender)
 
 
 class Waker:
-    """Wakes the outbox sender once it exists (the bot is built before it is)."""
+    """Reaches the outbox sender once it exists (the bot is built before it is)."""
 
     def __init__(self) -> None:
         self.target: OutboxSender | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def __call__(self) -> None:
         if self.target is not None:
             self.target.wake()
+
+    def clear_cards(self, cards: list[Delivery]) -> None:
+        """Clear staff cards in the background (best effort; the erasure itself is done)."""
+        if self.target is None:
+            return
+        task = asyncio.get_running_loop().create_task(self.target.clear_cards(cards))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("clearing staff cards failed: %s", type(task.exception()).__name__)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 _WAKER = web.AppKey("outbox_waker", Waker)
@@ -76,6 +98,7 @@ def new_referrals(
         conversations,
         clock or (lambda: dt.datetime.now(dt.timezone.utc)),
         on_queued=app[_WAKER],
+        on_erased=app[_WAKER].clear_cards,
     )
 
 
@@ -113,6 +136,7 @@ def referral_tasks(
         try:
             yield
         finally:
+            await app[_WAKER].close()
             app[_WAKER].target = None
             for task in running:
                 task.cancel()

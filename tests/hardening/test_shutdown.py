@@ -61,6 +61,7 @@ async def app_process(tmp_path: Path) -> AsyncIterator[tuple[subprocess.Popen[by
         "MicrosoftAppTenantId": "",
         "SHUTDOWN_GRACE_SECONDS": "20",
         "LOG_LEVEL": "INFO",
+        "HELPLINE_DB": str(tmp_path / "helpline.db"),
     }
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
