@@ -89,15 +89,28 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: committed (durably) on success, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(conn: sqlite3.Connection, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    """One write transaction, committed on success and rolled back on any error.
+
+    ``durable`` (referrals, the outbox): the commit is synced to disk before it returns.
+    Not durable (conversation and dialog state, written on most turns): ``synchronous=NORMAL``
+    in WAL mode, so the commit survives the process being killed but not a power cut
+    between two checkpoints; the next durable commit syncs it too. That keeps an fsync off
+    nearly every citizen's turn.
+    """
+    if not durable:
+        conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if not durable:
+            conn.execute("PRAGMA synchronous=FULL")
 
 
 class Database:

@@ -76,7 +76,7 @@ class SqliteStorage(Storage):
 
         def store(conn: sqlite3.Connection) -> None:
             now = time.time()
-            with transaction(conn):
+            with transaction(conn, durable=False):
                 for key, expected, data in encoded:
                     if expected == "":
                         raise ValueError("write(): empty eTag")

@@ -182,3 +182,23 @@ def test_shipped_destinations_are_disabled_placeholders() -> None:
     assert not any(
         config.offered_for(s.id) for s in table.services
     ), "no offer until IT enables one"
+
+
+async def test_state_writes_skip_the_sync_but_leave_referral_commits_durable(db: Database) -> None:
+    """Conversation state is committed with synchronous=NORMAL (no fsync per turn); the
+    connection is back to FULL afterwards, so referral commits stay durable."""
+    seen: list[int] = []
+    storage = SqliteStorage(db)
+
+    def mode(conn) -> int:  # type: ignore[no-untyped-def]
+        return int(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+    await storage.write({"c": {"n": 1}})
+    seen.append(await db.call(mode))
+    assert seen == [2], "FULL (2) after a state write"
+
+    reopened = Database(db.path)
+    try:
+        assert (await SqliteStorage(reopened).read(["c"]))["c"]["n"] == 1
+    finally:
+        reopened.close()
