@@ -202,3 +202,17 @@ async def test_state_writes_skip_the_sync_but_leave_referral_commits_durable(db:
         assert (await SqliteStorage(reopened).read(["c"]))["c"]["n"] == 1
     finally:
         reopened.close()
+
+
+async def test_plain_state_and_dialog_objects_both_round_trip(db: Database) -> None:
+    storage = SqliteStorage(db)
+    plain = {"facts": {"area": "castlebar"}, "welcomed": ["u"], "n": 1.5, "ok": True}
+    state = DialogState()
+    state.dialog_stack.append(DialogInstance(id="callback", state={"step": 2}))
+    await storage.write({"plain": dict(plain), "dialog": {"state": state}})
+    items = await storage.read(["plain", "dialog"])
+    assert {k: v for k, v in items["plain"].items() if k != "e_tag"} == plain
+    restored = items["dialog"]["state"]
+    assert isinstance(restored, DialogState)
+    assert restored.dialog_stack[0].id == "callback"
+    assert restored.dialog_stack[0].state == {"step": 2}
