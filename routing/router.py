@@ -47,6 +47,11 @@ class Router:
     def __init__(self, table: RoutingTable) -> None:
         self.table = table
         self.messages = table.messages
+        # The contact part of a routed reply depends only on the services, the area and the
+        # minute (opening status): computed once per minute rather than on every message.
+        self._contacts_cache: dict[
+            tuple[tuple[str, ...], str | None, dt.datetime], tuple[str, tuple[ContactView, ...]]
+        ] = {}
 
     # ----- entry points -------------------------------------------------------------------
     def classify(self, text: str) -> Classification:
@@ -138,22 +143,36 @@ class Router:
         area = facts.area if self.table.area(facts.area) is not None else None
         if area is None and any(s.has_area_contacts for s in services):
             return self._ask_area(ids, facts, result, not_recognised=False)
-        shown = tuple(
-            self._view(service, sc, now)
-            for service in services
-            for sc in service.contacts_for(area)
-        )
-        text = "\n\n".join([self.messages.routed, *self._render_contacts(shown)])
+        text, contacts = self._contacts(services, ids, area, now)
         return Reply(
             kind="routed",
             text=text,
             title=", ".join(s.title for s in services),
-            contacts=tuple(s.view for s in shown),
+            contacts=contacts,
             facts=replace(facts, awaiting_area_for=()),
             intent=ids[0],
             intents=ids,
             score=result.score if result else 1.0,
         )
+
+    def _contacts(
+        self, services: list[Service], ids: tuple[str, ...], area: str | None, now: dt.datetime
+    ) -> tuple[str, tuple[ContactView, ...]]:
+        minute = now.replace(second=0, microsecond=0)
+        key = (ids, area, minute)
+        cached = self._contacts_cache.get(key)
+        if cached is None:
+            shown = tuple(
+                self._view(service, sc, minute)
+                for service in services
+                for sc in service.contacts_for(area)
+            )
+            text = "\n\n".join([self.messages.routed, *self._render_contacts(shown)])
+            cached = (text, tuple(s.view for s in shown))
+            if len(self._contacts_cache) >= 1024:
+                self._contacts_cache.clear()
+            self._contacts_cache[key] = cached
+        return cached
 
     def _ask_area(
         self,

@@ -219,3 +219,18 @@ def test_facts_round_trip_through_bot_state(router: Router) -> None:
     asked = router.respond("grocery shopping", FACTS, OPEN)
     restored = ConversationFacts.from_dict(asked.facts.to_dict())
     assert router.respond("Castlebar", restored, OPEN).kind == "routed"
+
+
+def test_one_router_gives_the_right_status_either_side_of_closing(router: Router) -> None:
+    """Routed contacts are computed once per minute: the same router must still say open at
+    16:59 and closed at 17:00, and open again the next morning."""
+    day = dt.datetime(2026, 12, 23, tzinfo=DUBLIN)
+    says = [
+        router.respond("prescription collection please", FACTS, day.replace(hour=h, minute=m))
+        .contacts[0]
+        .open_now
+        for h, m in ((16, 59), (16, 59), (17, 0), (16, 59))
+    ]
+    assert says == [True, True, False, True]
+    tomorrow = router.respond("prescription collection please", FACTS, day + dt.timedelta(days=1, hours=10))
+    assert tomorrow.contacts[0].open_now
