@@ -31,9 +31,9 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
-def _contact_items(contact: ContactView) -> list[dict[str, Any]]:
+def _contact_items(contact: ContactView, heading: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    if contact.service_title:
+    if contact.service_title and contact.service_title != heading:
         items.append(
             _text_block(contact.service_title, weight="Bolder", size="Medium", separator=True)
         )
@@ -78,7 +78,7 @@ def adaptive_card(reply: Reply, *, with_buttons: bool) -> dict[str, Any]:
     if reply.title:
         body.append(_text_block(reply.title, weight="Bolder", size="Large"))
     for contact in reply.contacts:
-        body.extend(_contact_items(contact))
+        body.extend(_contact_items(contact, reply.title))
     if not reply.contacts:
         body.append(_text_block(reply.text))
     card: dict[str, Any] = {
@@ -104,6 +104,14 @@ class ReplyActivity(Activity):
         return copy.copy(self)
 
 
+def as_markdown(text: str) -> str:
+    """Teams, Web Chat and the Emulator render message text as markdown, where a single
+    line break is only a space: every line of the plain reply becomes its own paragraph
+    ("- " lines then show as a list)."""
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n\n".join(line for line in lines if line)
+
+
 def _needs_card_buttons(incoming: Activity) -> bool:
     conversation_type = incoming.conversation.conversation_type if incoming.conversation else None
     return incoming.channel_id == "msteams" and conversation_type in ("channel", "groupChat")
@@ -111,7 +119,9 @@ def _needs_card_buttons(incoming: Activity) -> bool:
 
 def reply_activity(reply: Reply, incoming: Activity) -> Activity:
     """The activity that answers ``incoming`` with ``reply``."""
-    activity = ReplyActivity(type=ActivityTypes.message, text=reply.text, text_format="plain")
+    activity = ReplyActivity(
+        type=ActivityTypes.message, text=as_markdown(reply.text), text_format="markdown"
+    )
     card_buttons = _needs_card_buttons(incoming)
     if reply.contacts or (card_buttons and reply.choices):
         activity.attachments = [
