@@ -15,7 +15,8 @@ from routing.router import Router
 
 from .cards import choice_from_value, reply_activity
 from .mentions import is_bot_mentioned, text_without_own_mention
-from .state import ConversationStore
+from .state import ConversationStore, state_key
+from .turn_locks import ConversationLocks
 
 if TYPE_CHECKING:
     from .referrals.service import Referrals
@@ -51,12 +52,14 @@ class HelplineBot(ActivityHandler):
         self._conversations = conversations
         self._clock = clock
         self._referrals = referrals  # callback referrals (bot/referrals), when configured
+        self._locks = ConversationLocks()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        await super().on_turn(turn_context)
-        if self._referrals is not None:
-            await self._referrals.save(turn_context)
-        await self._conversations.save(turn_context)
+        async with self._locks.hold(state_key(turn_context)):
+            await super().on_turn(turn_context)
+            if self._referrals is not None:
+                await self._referrals.save(turn_context)
+            await self._conversations.save(turn_context)
 
     # ---- helpers -------------------------------------------------------------------------
     async def _conversation(self, turn_context: TurnContext) -> dict[str, Any]:
