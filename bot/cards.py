@@ -117,11 +117,27 @@ def _needs_card_buttons(incoming: Activity) -> bool:
     return incoming.channel_id == "msteams" and conversation_type in ("channel", "groupChat")
 
 
+def _teams_text(reply: Reply) -> str:
+    """Teams shows a message's text right above its card, so a routed reply's full text
+    would show every contact twice. There the text is the lead sentence and each service's
+    number (enough for the notification); the full text goes in ``summary``."""
+    lead = reply.text.split("\n\n", 1)[0]
+    lines = [lead]
+    for contact in reply.contacts:
+        label = contact.service_title or contact.name
+        number = contact.phone or contact.email
+        if number:
+            lines.append(f"{label}: {number}")
+    return "\n".join(dict.fromkeys(lines))
+
+
 def reply_activity(reply: Reply, incoming: Activity) -> Activity:
     """The activity that answers ``incoming`` with ``reply``."""
-    activity = ReplyActivity(
-        type=ActivityTypes.message, text=as_markdown(reply.text), text_format="markdown"
-    )
+    full = as_markdown(reply.text)
+    activity = ReplyActivity(type=ActivityTypes.message, text=full, text_format="markdown")
+    if incoming.channel_id == "msteams" and reply.kind == "routed" and reply.contacts:
+        activity.text = as_markdown(_teams_text(reply))
+        activity.summary = reply.text
     card_buttons = _needs_card_buttons(incoming)
     if reply.contacts or (card_buttons and reply.choices):
         activity.attachments = [

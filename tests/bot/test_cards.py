@@ -48,3 +48,17 @@ def test_buttons_are_suggested_actions_in_personal_chat_and_card_buttons_in_chan
     assert channel.suggested_actions is None
     actions = channel.attachments[0].content["actions"]
     assert actions == [{"type": "Action.Submit", "title": "Meals", "data": {"choice": "service:hot_meals"}}]
+
+
+def test_teams_routed_text_does_not_repeat_the_card() -> None:
+    contact = ContactView(service_id="groceries", service_title="Groceries", name="Helpline",
+                          phone="094 906 4660", phone_uri="tel:+353949064660", hours="9am to 5pm")
+    reply = Reply(kind="routed", title="Groceries", contacts=(contact,),
+                  text="Here is who can help:\n\nGroceries: Helpline\nPhone: 094 906 4660\nHours: 9am to 5pm")
+    teams = reply_activity(reply, _incoming(conversationType="personal"))
+    assert teams.text == "Here is who can help:\n\nGroceries: 094 906 4660"
+    assert teams.summary == reply.text and teams.attachments
+    emulator = reply_activity(reply, activity_from_json({
+        "type": "message", "id": "1", "channelId": "emulator", "serviceUrl": "http://x",
+        "from": {"id": "u"}, "conversation": {"id": "c"}}))
+    assert "Hours: 9am to 5pm" in emulator.text, "channels other than Teams get the full text"
