@@ -10,20 +10,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.server import create_app
 from config.settings import Settings
-from tests.support.connector import ConnectorStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_ROUTING = ROOT / "config" / "routing.yaml"
 # A Wednesday morning in November: the county helpline is open.
 OPEN_TIME = datetime(2026, 11, 25, 11, 0, tzinfo=ZoneInfo("Europe/Dublin"))
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStandIn]:
-    stand_in = ConnectorStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.close()
 
 
 @pytest.fixture

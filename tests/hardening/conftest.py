@@ -17,20 +17,11 @@ from bot.logs import JsonFormatter, RedactingFilter
 from bot.server import create_app
 from config.settings import Settings
 from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
-from tests.support.connector import ConnectorStandIn
 
 # Outbound retries fast enough for tests; each test that needs other values says so.
 FAST = {"connector_backoff": 0.01, "connector_backoff_max": 0.05, "connector_timeout": 2.0}
 
 MakeClient = Callable[..., Awaitable[TestClient]]
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStandIn]:
-    stand_in = ConnectorStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.close()
 
 
 @pytest.fixture

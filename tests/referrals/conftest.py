@@ -21,14 +21,6 @@ OPEN_TIME = datetime(2026, 11, 25, 11, 0, tzinfo=ZoneInfo("Europe/Dublin"))
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStandIn]:
-    stand_in = ConnectorStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.close()
-
-
-@pytest.fixture
 async def receiver() -> AsyncIterator[WebhookReceiver]:
     webhook = WebhookReceiver()
     await webhook.start()

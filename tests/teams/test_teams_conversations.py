@@ -25,14 +25,6 @@ CARD = "application/vnd.microsoft.card.adaptive"
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStandIn]:
-    stand_in = ConnectorStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.close()
-
-
-@pytest.fixture
 async def client() -> AsyncIterator[TestClient]:
     app = create_app(Settings(routing_file=SHIPPED_ROUTING), clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
