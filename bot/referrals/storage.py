@@ -84,7 +84,8 @@ class SqliteStorage(Storage):
             ).fetchall()
             return [(r["key"], r["etag"], r["data"]) for r in rows]
 
-        return {key: _decode(data, etag) for key, etag, data in await self.db.call(fetch)}
+        rows = self.db.read_inline(fetch) if self.db.can_read_inline else await self.db.call(fetch)
+        return {key: _decode(data, etag) for key, etag, data in rows}
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:

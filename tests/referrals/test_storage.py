@@ -216,3 +216,16 @@ async def test_plain_state_and_dialog_objects_both_round_trip(db: Database) -> N
     assert isinstance(restored, DialogState)
     assert restored.dialog_stack[0].id == "callback"
     assert restored.dialog_stack[0].state == {"step": 2}
+
+
+async def test_reads_on_the_loop_see_every_committed_write_and_cannot_write(db: Database) -> None:
+    import sqlite3
+
+    storage = SqliteStorage(db)
+    assert db.can_read_inline
+    for n in range(5):
+        await storage.write({"k": {"n": n, "e_tag": "*"}})
+        assert (await storage.read(["k"]))["k"]["n"] == n, "read-your-writes"
+    with pytest.raises(sqlite3.OperationalError):
+        db.read_inline(lambda conn: conn.execute("DELETE FROM bot_state"))
+    assert (await storage.read(["k"]))["k"]["n"] == 4
