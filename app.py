@@ -6,6 +6,7 @@ SIGINT: stop accepting, finish the turns in flight for up to SHUTDOWN_GRACE_SECO
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -31,6 +32,12 @@ def main() -> int:
         for issue in error.issues:
             print(f"  {issue}", file=sys.stderr)
         return 2
+    shown_host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
+    logging.getLogger("app").info(
+        "serving the helpline bot on http://%s:%d/api/messages (health: /healthz)",
+        shown_host,
+        settings.port,
+    )
     # The turn log line replaces the access log: one line per turn, no duplicate per request.
     web.run_app(
         app,
