@@ -116,7 +116,9 @@ class HelplineAdapter(CloudAdapterBase):
         self.validated_tokens = ValidatedTokens()
 
     # ---- inbound -------------------------------------------------------------------------
-    async def authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+    async def authenticate(
+        self, activity: Activity, auth_header: str | None
+    ) -> AuthenticateRequestResult:
         if not auth_header:
             return await self._authenticate(activity, auth_header)
         key = (auth_header, activity.channel_id or "", activity.service_url or "")
@@ -126,7 +128,9 @@ class HelplineAdapter(CloudAdapterBase):
             self.validated_tokens.put(key, result)
         return result
 
-    async def _authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+    async def _authenticate(
+        self, activity: Activity, auth_header: str | None
+    ) -> AuthenticateRequestResult:
         # The SDK's parameterised authentication treats only None as "no header": an empty
         # string reaches the token parser and fails with AttributeError (a 500 in 4.17.1).
         try:
@@ -143,7 +147,7 @@ class HelplineAdapter(CloudAdapterBase):
             log.warning("authentication failed: %s", type(error).__name__)
             raise AuthenticationFailed(_auth_reason(error)) from error
 
-    async def process(self, auth_header: str, activity: Activity, logic: TurnLogic) -> TurnResult:
+    async def process(self, auth_header: str | None, activity: Activity, logic: TurnLogic) -> TurnResult:
         """Authenticate ``activity``, run one turn, and say what to answer over HTTP."""
         result = await self.authenticate(activity, auth_header)
         activity.caller_id = result.caller_id

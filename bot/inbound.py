@@ -62,11 +62,11 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
 
 def parse_activity_json(raw: bytes) -> dict[str, Any]:
     try:
-        text = raw.decode("utf-8")
+        decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest(400, "body is not valid UTF-8") from None
     try:
-        body = json.loads(text)
+        body = json.loads(decoded)
     except RecursionError:
         raise BadRequest(400, "body is nested too deeply") from None
     except json.JSONDecodeError as error:

@@ -98,7 +98,8 @@ def color_icon(size: int = 192) -> bytes:
         row = []
         for x in range(size):
             white = bubble[y][x] * (1 - dots[y][x])
-            row.append(tuple(round(a + (w - a) * white) for a, w in zip(ACCENT, WHITE)) + (255,))
+            r, g, b = (round(a + (w - a) * white) for a, w in zip(ACCENT, WHITE))
+            row.append((r, g, b, 255))
         pixels.append(row)
     return _png(size, pixels)
 

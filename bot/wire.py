@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import enum
-from functools import cache
 from typing import Any
 
 import botbuilder.schema as schema
@@ -38,18 +37,26 @@ _MODELS = _model_classes()
 Plan = tuple[tuple[str, str, str], ...]
 
 
-@cache
+_PLANS: dict[type, Plan] = {}
+_KEYS: dict[type, frozenset[str]] = {}
+
+
 def _plan(cls: type[Model]) -> Plan:
-    return tuple(
-        (attr, spec["key"], spec["type"])
-        for attr, spec in cls._attribute_map.items()
-        if attr != "additional_properties"
-    )
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            (attr, spec["key"], spec["type"])
+            for attr, spec in cls._attribute_map.items()
+            if attr != "additional_properties"
+        )
+    return plan
 
 
-@cache
 def _keys(cls: type[Model]) -> frozenset[str]:
-    return frozenset(key for _, key, _ in _plan(cls))
+    keys = _KEYS.get(cls)
+    if keys is None:
+        keys = _KEYS[cls] = frozenset(key for _, key, _ in _plan(cls))
+    return keys
 
 
 # ---- JSON -> model -------------------------------------------------------------------------
@@ -120,8 +127,10 @@ def activity_from_json(data: dict[str, Any]) -> schema.Activity:
 def _dump(value: Any) -> Any:
     if isinstance(value, Model):
         return to_json(value)
+    if isinstance(value, enum.Enum):  # before str: the SDK's enums are str enums
+        return value.value
     if isinstance(value, (str, int, float, bool)) or value is None:
-        return value.value if isinstance(value, enum.Enum) else value
+        return value
     if isinstance(value, list):
         return [_dump(v) for v in value]
     if isinstance(value, dict):

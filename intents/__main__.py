@@ -17,51 +17,34 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
+from intents.classifier import Classifier
 from intents.evaluation import CaseError, LabelledCase, evaluate
 from intents.report import render
-from intents.result import Classification
 
 DEFAULT_CONFIG = "config/routing.yaml"
-
-
-class _Classifies(Protocol):
-    services: tuple[str, ...]
-
-    def classify(self, text: str) -> Classification: ...
 
 
 class CliError(Exception):
     """Something the user can fix (bad file, bad config): printed without a traceback."""
 
 
-def load_classifier(path: str) -> _Classifies:
-    """The classifier the bot would use, built by routing.loader from the routing file."""
+def load_classifier(path: str) -> Classifier:
+    """The classifier the bot would use, built by routing.loader from the routing file.
+
+    This module is the CLI's composition root, the one place in intents/ allowed to reach
+    routing/ (which owns the YAML); the import is lazy so the library never depends on it.
+    """
+    from routing.errors import ConfigError
+    from routing.loader import load_table
+
     try:
-        from routing.loader import load_table
-    except ImportError:  # routing/ not available: read the vocabulary directly
-        return _classifier_from_yaml(path)
-    try:
-        classifier: _Classifies = load_table(path).classifier
-    except Exception as exc:  # ConfigError from routing/: show staff its FILE:LINE messages
-        if type(exc).__name__ != "ConfigError":
-            raise
+        classifier = load_table(path).classifier
+    except ConfigError as exc:  # show staff its FILE:LINE messages
         raise CliError(f"{path} has problems:\n{exc}") from exc
+    assert isinstance(classifier, Classifier)
     return classifier
-
-
-def _classifier_from_yaml(path: str) -> _Classifies:
-    import yaml
-
-    from intents.classifier import Classifier
-    from intents.vocabulary import Vocabulary, VocabularyError
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return Classifier(Vocabulary.from_mapping(data["services"], data.get("language") or {}))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, VocabularyError) as exc:
-        raise CliError(f"cannot use {path}: {exc}") from exc
 
 
 def read_cases(path: str) -> list[LabelledCase]:
