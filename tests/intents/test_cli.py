@@ -90,8 +90,8 @@ def test_missing_cases_file_fails_kindly(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_fallback_reads_the_yaml_without_routing() -> None:
-    from intents.__main__ import _classifier_from_yaml
+def test_cli_builds_the_classifier_through_routing() -> None:
+    from intents.__main__ import load_classifier
 
-    classifier = _classifier_from_yaml(str(CONFIG))
+    classifier = load_classifier(str(CONFIG))
     assert classifier.classify("perscription").intent == "prescriptions"
