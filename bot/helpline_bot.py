@@ -69,8 +69,12 @@ class HelplineBot(ActivityHandler):
         if self._referrals is not None:
             reply = self._referrals.offer(reply)  # "Ask them to call me back"
         state = await self._conversation(turn_context)
-        state["facts"] = reply.facts.to_dict()
-        state["offered"] = {_norm_label(c.label): c.value for c in reply.choices}
+        # Only what differs from a new conversation is kept: a one-off question that leaves
+        # nothing to remember is answered without writing any state.
+        if reply.facts != ConversationFacts() or "facts" in state:
+            state["facts"] = reply.facts.to_dict()
+        if reply.choices or state.get("offered"):
+            state["offered"] = {_norm_label(c.label): c.value for c in reply.choices}
         await turn_context.send_activity(reply_activity(reply, turn_context.activity))
         log.debug(
             "reply kind=%s intent=%s intents=%s score=%.1f",

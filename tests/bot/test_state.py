@@ -68,3 +68,23 @@ async def test_conversations_are_separate() -> None:
     (await store.load(a)).data["x"] = 1
     await store.save(a)
     assert (await store.load(_context("b"))).data == {}
+
+
+async def test_a_one_off_answer_writes_no_state(connector) -> None:  # type: ignore[no-untyped-def]
+    """A routed question leaves nothing to remember; a fallback remembers its buttons."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.server import create_app
+    from config.settings import Settings
+    from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
+    from tests.support import activities as act
+
+    storage = CountingStorage()
+    app = create_app(Settings(routing_file=SHIPPED_ROUTING), storage=storage, clock=lambda: OPEN_TIME)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        await client.post("/api/messages", json=act.message(connector.url, "prescription please"))
+        await connector.wait_for(1)
+        assert storage.writes == 0
+        await client.post("/api/messages", json=act.message(connector.url, "hello"))
+        await connector.wait_for(2)
+        assert storage.writes == 1

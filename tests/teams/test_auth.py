@@ -156,7 +156,9 @@ async def test_refused_request_never_reaches_the_bot(issuer: TokenIssuer) -> Non
             response = await post(client, question(), make_header(issuer))
             assert response.status == 401
         assert storage.memory == {}
-        accepted = await post(client, question(), issuer.header(APP_ID, SERVICE_URL))
+        # "hello" is not understood: the reply offers buttons, which the bot remembers.
+        hello = teams_message(SERVICE_URL, "hello", deliveryMode="expectReplies")
+        accepted = await post(client, hello, issuer.header(APP_ID, SERVICE_URL))
         assert accepted.status == 200
         assert storage.memory != {}
 
