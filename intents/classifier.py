@@ -151,7 +151,7 @@ class Classifier:
         negated = self._negation.negated_positions(message)
         tally = _Tally()
         helper = self._roles.helper_service
-        need_starts: list[int] = []
+        need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
         for hit in hits:
             span = range(hit.start, hit.end)
@@ -172,9 +172,9 @@ class Classifier:
                 else:
                     tally.add(term, hit, weight)
                     if term.target != helper:
-                        need_starts.append(hit.start)
+                        need_spans.append((hit.start, hit.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
-        if helper is not None and self._roles.is_offer(message, need_starts):
+        if helper is not None and self._roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
             bonus = self._thresholds.offer_bonus
             for term, hit, weight in helper_hits:

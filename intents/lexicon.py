@@ -50,9 +50,16 @@ class Lexicon:
             stem(wrong): tuple(stem(w) for w in words(right)) for wrong, right in spellings.items()
         }
         self._min_fuzzy = fuzzy_min_length
-        # Candidate keys grouped by length, so a typo is only compared with similar lengths.
+        # Typos are compared with the stems and with the whole words they come from, because
+        # a slip can hide the ending the stemmer needs ("shoppng" is one slip from "shopping"
+        # but three from its stem "shop"). Each candidate answers with its stem.
+        content_words = {w for w in content if w.isalpha() and stem(w) not in self._common}
+        self._stem_of = {key: key for key in self._content_keys}
+        for word in sorted(content_words):
+            self._stem_of.setdefault(word, stem(word))
+        # Candidates grouped by length, so a typo is only compared with similar lengths.
         self._by_length: dict[int, list[str]] = {}
-        for key in sorted(self._content_keys):
+        for key in sorted(self._stem_of):
             self._by_length.setdefault(len(key), []).append(key)
         self._by_skeleton: dict[str, list[str]] = {}
         for key in sorted(self._content_keys):
@@ -138,7 +145,7 @@ class Lexicon:
                         candidate,
                     )
                 )
-        return min(found)[3] if found else None
+        return self._stem_of[min(found)[3]] if found else None
 
     def _transposed(self, key: str) -> str | None:
         """A short word with two neighbouring letters swapped ("pian" -> "pain")."""

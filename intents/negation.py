@@ -70,10 +70,30 @@ class NegationRules:
             if message.starts_clause(hit.start)
             and not excepted.intersection(range(hit.start, hit.end))
         ]
-        if not cues:
+        # "shopping no, prescription yes": the same cue closing a clause turns back the words
+        # before it in that clause (but "can ye do shopping or no" is only a question).
+        closing = [
+            hit
+            for hit in self.clause_start_cues.find_all(keys)
+            if not message.starts_clause(hit.start)
+            and keys[hit.start - 1] != "or"
+            and (hit.end == len(keys) or message.starts_clause(hit.end))
+            and not excepted.intersection(range(hit.start, hit.end))
+        ]
+        if not cues and not closing:
             return frozenset()
-        break_starts = {hit.start for hit in self.breaks.find_all(keys)}
         negated: set[int] = set()
+        for cue in closing:
+            clause = message.clauses[cue.start]
+            position = cue.start - 1
+            while (
+                position >= 0
+                and position >= cue.start - self.scope
+                and message.clauses[position] == clause
+            ):
+                negated.add(position)
+                position -= 1
+        break_starts = {hit.start for hit in self.breaks.find_all(keys)}
         for cue in cues:
             clause = message.clauses[cue.start]
             position = cue.end

@@ -47,15 +47,19 @@ class RoleRules:
         """True when a matched phrase only names a helper ("volunteer"), not a wish to be one."""
         return bool(self.helper_keys) and all(key in self.helper_keys for key in keys)
 
-    def is_offer(self, message: ReadMessage, need_starts: Iterable[int]) -> bool:
-        """An offer cue, and nothing that says the writer is the one in need."""
+    def is_offer(self, message: ReadMessage, need_spans: Iterable[tuple[int, int]]) -> bool:
+        """An offer cue, and nothing that says the writer is the one in need.
+
+        ``need_spans``: (start, end) of each matched need; a possessive just before it or
+        inside it ("collect my prescription") makes it the writer's own need.
+        """
         keys = message.keys
         if self.helper_service is None or not self.offer_cues.find_all(keys):
             return False
         if self.request_cues.find_all(keys):
             return False
-        for start in need_starts:
-            for position in range(max(0, start - _POSSESSIVE_REACH), start):
+        for start, end in need_spans:
+            for position in range(max(0, start - _POSSESSIVE_REACH), end):
                 if (
                     keys[position] in self.possessive_keys
                     and message.clauses[position] == message.clauses[start]

@@ -22,6 +22,9 @@ PROBE_SET = DATA / "probe_messages.yaml"
 BLIND_SET = DATA / "blind_messages.yaml"
 BLIND2_SET = DATA / "blind2_messages.yaml"
 BLIND3_SET = DATA / "blind3_messages.yaml"  # mostly hard emergencies; no two-service messages
+# Written to mirror the dev set's mix and plain style, scored once before tuning
+# (realistic_first_run.txt): the most honest estimate for everyday messages.
+REALISTIC_SET = DATA / "realistic_messages.yaml"
 
 
 def load_config() -> dict[str, Any]:
