@@ -87,3 +87,13 @@ async def test_cached_validation_through_the_real_app(issuer: TokenIssuer) -> No
         response = await client.post("/api/messages", json=_question(), headers={"Authorization": expired})
         assert response.status == 401
         assert len(cache) == 1
+
+
+async def test_missing_header_is_refused_every_time_when_auth_is_on(issuer: TokenIssuer) -> None:
+    settings = Settings(routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x")
+    app = create_app(settings, endpoints=issuer.endpoints(), clock=lambda: OPEN_TIME)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        for _ in range(3):
+            response = await client.post("/api/messages", json=_question())
+            assert response.status == 401
+        assert app[RUNTIME].adapter._anonymous == {}
