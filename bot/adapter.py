@@ -38,7 +38,7 @@ from botframework.connector.auth import (
 )
 from msrest.serialization import Model
 
-from .auth import AuthUnavailable, TokenRejected
+from .auth import AuthUnavailable, TokenRejected, reason_for
 from .auth_cache import ValidatedTokens
 from .connector import ConnectorSender
 from .wire import dumps, to_json
@@ -73,33 +73,6 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _to_json(v) for k, v in value.items()}
     return value
-
-
-def _auth_reason(error: BaseException) -> str:
-    if isinstance(error, jwt.ExpiredSignatureError):
-        return "token expired"
-    if isinstance(error, jwt.InvalidSignatureError):
-        return "bad token signature"
-    if isinstance(error, jwt.InvalidAudienceError):
-        return "wrong token audience"
-    if isinstance(error, jwt.InvalidIssuerError):
-        return "wrong token issuer"
-    if isinstance(error, jwt.DecodeError):
-        return "malformed token"
-    if isinstance(error, jwt.PyJWTError):
-        return "invalid token"
-    text = str(error).lower()
-    if "serviceurl" in text or "service url" in text:
-        return "token serviceurl does not match the activity"
-    if "audience" in text or "appid" in text or "app_id" in text:
-        return "wrong token audience"
-    if "issuer" in text:
-        return "wrong token issuer"
-    if "expired" in text:
-        return "token expired"
-    if "header" in text or "unauthorized" in text or "not authorized" in text:
-        return "missing or invalid Authorization header"
-    return "token could not be validated"
 
 
 class HelplineAdapter(CloudAdapterBase):
@@ -151,10 +124,10 @@ class HelplineAdapter(CloudAdapterBase):
         except AuthUnavailable:
             raise  # our failure, not the caller's: the server answers 503
         except (PermissionError, jwt.PyJWTError, KeyError, IndexError, ValueError) as error:
-            raise AuthenticationFailed(_auth_reason(error)) from error
+            raise AuthenticationFailed(reason_for(error)) from error
         except Exception as error:  # the SDK raises bare Exception for several auth failures
             log.warning("authentication failed: %s", type(error).__name__)
-            raise AuthenticationFailed(_auth_reason(error)) from error
+            raise AuthenticationFailed(reason_for(error)) from error
 
     async def process(self, auth_header: str | None, activity: Activity, logic: TurnLogic) -> TurnResult:
         """Authenticate ``activity``, run one turn, and say what to answer over HTTP."""

@@ -76,7 +76,8 @@ _SDK_MESSAGES = (
 )
 
 
-def _sdk_reason(error: BaseException) -> str:
+def reason_for(error: BaseException) -> str:
+    """A short reason, safe to show the caller, for an exception the SDK's validation raised."""
     if isinstance(error, jwt.ExpiredSignatureError):
         return "token expired"
     if isinstance(error, jwt.ImmatureSignatureError):
@@ -156,7 +157,7 @@ class CheckedAuthentication(BotFrameworkAuthentication):
         except requests.RequestException as error:
             raise AuthUnavailable(f"could not fetch the token signing keys: {error}") from error
         except Exception as error:  # the SDK raises bare Exception, PermissionError, jwt errors
-            raise TokenRejected(_sdk_reason(error)) from error
+            raise TokenRejected(reason_for(error)) from error
         identity = result.claims_identity
         if identity is None or not identity.is_authenticated:
             raise TokenRejected("token not accepted")

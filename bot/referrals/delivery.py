@@ -32,7 +32,7 @@ from routing.referrals import Destination, ReferralConfig
 from ..adapter import HelplineAdapter
 from ..connector import ConnectorError
 from .model import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
-from .staff_card import card_attachment, erased_card, staff_card
+from .staff_card import card_attachment, erased_card, staff_card_for
 from .store import ReferralStore
 
 log = logging.getLogger(__name__)
@@ -363,14 +363,7 @@ class OutboxSender:
         else:
             raise DeliveryFailed("teams_conversation_not_known")
         service = table.service(referral.service_id)
-        area = table.area(referral.area)
-        card = staff_card(
-            referral,
-            config,
-            service.title if service else referral.service_id,
-            area.name if area else referral.area,
-            escalated_from=escalated_from,
-        )
+        card = staff_card_for(referral, config, table, escalated_from=escalated_from)
         activity = Activity(
             type=ActivityTypes.message,
             text=config.staff["title"].format(

@@ -30,7 +30,7 @@ from ..state import ConversationStore, state_key
 from .codes import find_reference
 from .dialog import DIALOG_ID, CallbackDialog, CallbackState, matches
 from .model import CLAIMED, Delivery, NewReferral, Target
-from .staff_card import claimed_reference, staff_card
+from .staff_card import claimed_reference, staff_card_for
 from .store import ReferralStore
 
 log = logging.getLogger(__name__)
@@ -259,15 +259,7 @@ class Referrals:
 
             card = erased_card(reference, config)
         else:
-            table = self._router().table
-            service = table.service(referral.service_id)
-            area = table.area(referral.area)
-            card = staff_card(
-                referral,
-                config,
-                service.title if service else referral.service_id,
-                area.name if area else referral.area,
-            )
+            card = staff_card_for(referral, config, self._router().table)
             log.info("referral %s %s", reference, "claimed" if won else "was already claimed")
         if referral is not None and won:
             self._on_queued()  # the citizen's "who will call" notice is in the outbox

@@ -29,6 +29,25 @@ def received_text(created_at: float) -> str:
     return when.strftime("%d/%m/%Y %H:%M")
 
 
+def staff_card_for(
+    referral: Referral,
+    config: ReferralConfig,
+    table: Any,
+    *,
+    escalated_from: str | None = None,
+) -> dict[str, Any]:
+    """The staff card for ``referral``, naming its service and area as ``table`` has them."""
+    service = table.service(referral.service_id)
+    area = table.area(referral.area)
+    return staff_card(
+        referral,
+        config,
+        service.title if service else referral.service_id,
+        area.name if area else referral.area,
+        escalated_from=escalated_from,
+    )
+
+
 def staff_card(
     referral: Referral,
     config: ReferralConfig,
