@@ -1,5 +1,7 @@
 """Endpoint throughput benchmark: the helpline bot against the protocol floor and a stock SDK
-echo bot, each in its own process, driven in alternating rounds over loopback.
+echo bot, each in its own process, driven in alternating rounds over loopback. "app-echo" is
+the helpline app with its turn replaced by an echo (bench/app_echo.py): it splits the gap to
+the floor into the app shell's share and the helpline's own work.
 
     .venv/bin/python -m bench.run [--seconds 5] [--rounds 3] [--concurrency 8]
 
@@ -145,6 +147,8 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         targets.append(Target("floor", start("floor", ["-m", "bench.floor", "{port}"])))
         targets.append(Target("stock-echo", start("stock-echo", ["-m", "bench.stock_echo", "{port}"])))
+        app_echo = start("app-echo", ["-m", "bench.app_echo", "{port}"], {"LOG_LEVEL": "WARNING"})
+        targets.append(Target("app-echo", app_echo))
         env = {"PORT": "{port}", "LOG_LEVEL": "WARNING"}
         targets.append(Target("helpline", start("helpline", ["app.py"], env)))
         if args.auth:
@@ -164,7 +168,7 @@ async def main_async(args: argparse.Namespace) -> int:
         floor = summaries["floor"]["rate"]
         stock = summaries["stock-echo"]["rate"]
         print()
-        for name in ("helpline", "helpline+auth"):
+        for name in ("app-echo", "helpline", "helpline+auth"):
             if name in summaries:
                 rate = summaries[name]["rate"]
                 print(f"{name}/floor = {rate / floor:.2f}    {name}/stock-echo = {rate / stock:.1f}x")
