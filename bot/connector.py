@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # Refresh a cached token this long before it expires.
 _TOKEN_MARGIN_SECONDS = 300.0
+# From this long before expiry, a background task fetches the next token.
+_REFRESH_AHEAD_SECONDS = 900.0
 # Tokens from Microsoft Entra ID last an hour; the SDK does not tell us the exact expiry.
 _TOKEN_LIFETIME_SECONDS = 3600.0
 
@@ -104,7 +107,9 @@ class _CachedToken:
 class OutboundTokens:
     """Bearer tokens for calls to the connector, cached per (app id, audience).
 
-    Acquisition (MSAL, blocking HTTP) runs in a worker thread, once per key at a time.
+    Acquisition (MSAL, blocking HTTP) runs in a worker thread, once per key at a time. Only
+    the very first call waits for it: from ``_REFRESH_AHEAD_SECONDS`` before expiry the cached
+    token is still returned while a background task fetches the next one.
     """
 
     def __init__(
@@ -112,12 +117,15 @@ class OutboundTokens:
         credentials_factory: ServiceClientCredentialsFactory,
         login_endpoint: str,
         validate_authority: bool,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = credentials_factory
         self._login_endpoint = login_endpoint
         self._validate_authority = validate_authority
+        self._clock = clock
         self._cache: dict[tuple[str, str], _CachedToken] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._refreshing: dict[tuple[str, str], asyncio.Task[str | None]] = {}
 
     async def authorization(self, app_id: str | None, audience: str) -> str | None:
         """The ``Authorization`` header value, or None when authentication is off."""
@@ -125,22 +133,44 @@ class OutboundTokens:
             return None
         key = (app_id, audience)
         cached = self._cache.get(key)
-        now = time.monotonic()
+        now = self._clock()
         if cached and cached.expires_at - _TOKEN_MARGIN_SECONDS > now:
+            if cached.expires_at - _REFRESH_AHEAD_SECONDS <= now and key not in self._refreshing:
+                task = asyncio.create_task(self._fetch(key, cached))
+                self._refreshing[key] = task
+                task.add_done_callback(self._refreshed)
             return cached.value
+        return await self._fetch(key, cached)
+
+    def _refreshed(self, task: asyncio.Task[str | None]) -> None:
+        for key, running in list(self._refreshing.items()):
+            if running is task:
+                del self._refreshing[key]
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("outbound token refresh failed: %s", type(task.exception()).__name__)
+
+    async def _fetch(self, key: tuple[str, str], seen: _CachedToken | None) -> str | None:
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             cached = self._cache.get(key)
-            if cached and cached.expires_at - _TOKEN_MARGIN_SECONDS > time.monotonic():
-                return cached.value
-            credentials = await self._factory.create_credentials(
-                app_id, audience, self._login_endpoint, self._validate_authority
-            )
-            token = await asyncio.to_thread(credentials.get_access_token)
+            if cached is not None and cached is not seen:
+                return cached.value  # fetched meanwhile by another caller
+            app_id, audience = key
+            try:
+                credentials = await self._factory.create_credentials(
+                    app_id, audience, self._login_endpoint, self._validate_authority
+                )
+                token = await asyncio.to_thread(credentials.get_access_token)
+            except Exception as error:
+                if cached and cached.expires_at - _TOKEN_MARGIN_SECONDS > self._clock():
+                    log.warning("outbound token refresh failed (%s); using the current one",
+                                type(error).__name__)
+                    return cached.value
+                raise
             if not token:
                 return None
             value = f"Bearer {token}"
-            self._cache[key] = _CachedToken(value, time.monotonic() + _TOKEN_LIFETIME_SECONDS)
+            self._cache[key] = _CachedToken(value, self._clock() + _TOKEN_LIFETIME_SECONDS)
             return value
 
 
