@@ -30,10 +30,6 @@ class ConversationData:
     etag: str | None
     snapshot: str = field(default="")
 
-    @property
-    def changed(self) -> bool:
-        return _snapshot(self.data) != self.snapshot
-
 
 def state_key(context: TurnContext) -> str:
     activity = context.activity
@@ -68,12 +64,15 @@ class ConversationStore:
 
     async def save(self, context: TurnContext) -> None:
         loaded: ConversationData | None = context.turn_state.get(self._TURN_KEY)
-        if loaded is None or not loaded.changed:
+        if loaded is None:
+            return
+        current = _snapshot(loaded.data)
+        if current == loaded.snapshot:
             return
         item = dict(loaded.data)
         item[_ETAG] = loaded.etag if loaded.etag is not None else "*"
         await self.storage.write({loaded.key: item})
-        loaded.snapshot = _snapshot(loaded.data)
+        loaded.snapshot = current
 
     async def delete(self, context: TurnContext) -> None:
         await self.storage.delete([state_key(context)])

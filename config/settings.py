@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
@@ -13,30 +14,30 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment variable."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+_N = TypeVar("_N", int, float)
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: _N, minimum: _N, parse: type[_N], what: str
+) -> _N:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+        raise SettingsError(f"{name}={raw!r} is not {what}") from None
     if value < minimum:
         raise SettingsError(f"{name}={value} must be at least {minimum}")
     return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    return _number(env, name, default, minimum, int, "a whole number")
 
 
 def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number") from None
-    if value < minimum:
-        raise SettingsError(f"{name}={value} must be at least {minimum}")
-    return value
+    return _number(env, name, default, minimum, float, "a number")
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:

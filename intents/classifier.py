@@ -40,7 +40,6 @@ class _Tally:
     first: dict[str, int] = field(default_factory=dict)
     spans: dict[str, set[int]] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
-    helper_score: float = 0.0
     out_of_scope: float = 0.0
 
     def keep_only_after(self, position: int) -> None:

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from routing.hours import DUBLIN, Schedule, format_time
 
-DESTINATION_TYPES = ("teams", "webhook")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 

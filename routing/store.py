@@ -61,7 +61,6 @@ class RoutingStore:
     ) -> None:
         self.path = Path(path)
         self._router = router
-        self._good = fingerprint
         self._tried = fingerprint
         self._factory = classifier_factory
         self._settle = settle_seconds
@@ -126,7 +125,6 @@ class RoutingStore:
         except ConfigError as exc:
             return self._failed([str(i) for i in exc.issues], first.fingerprint)
         self._router = Router(table)  # one reference assignment: atomic for readers
-        self._good = first.fingerprint
         self._loaded_at = dt.datetime.now(dt.timezone.utc)
         if self._errors:
             logger.info("routing file %s is valid again", self.path)
