@@ -30,8 +30,11 @@ def fold(text: str) -> str:
 
     "Béilí", "CAN'T" and "pleeeease" become "beili", "cant" and "pleease".
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # nothing to decompose: most messages
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.casefold().translate(_APOSTROPHE_TABLE)
     return _STRETCHED.sub(r"\1\1", plain)
 

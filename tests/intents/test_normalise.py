@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from intents import normalise
 from intents.normalise import fold, stem, tokenise, words
+from routing import text as routing_text
 
 
 @pytest.mark.parametrize(
@@ -56,3 +62,35 @@ def test_word_families_share_a_stem(a: str, b: str) -> None:
 @pytest.mark.parametrize(("a", "b"), [("cooker", "cook"), ("caring", "car"), ("diner", "dinner")])
 def test_different_words_keep_different_stems(a: str, b: str) -> None:
     assert stem(a) != stem(b)
+
+
+# ---- the ASCII shortcut folds exactly as the full Unicode path ------------------------
+
+
+def _full_intents_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.casefold().translate(normalise._APOSTROPHE_TABLE)
+    return normalise._STRETCHED.sub(r"\1\1", plain)
+
+
+def _full_routing_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return routing_text._NON_WORD.sub(" ", stripped).strip()
+
+
+_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="abcKLM'’ éÉáÁíóúß\u212a\u0301!,.", max_size=40),
+)
+
+
+@given(_TEXT)
+def test_intents_fold_matches_the_full_unicode_path(text: str) -> None:
+    assert normalise.fold(text) == _full_intents_fold(text)
+
+
+@given(_TEXT)
+def test_routing_fold_matches_the_full_unicode_path(text: str) -> None:
+    assert routing_text.fold(text) == _full_routing_fold(text)
