@@ -1,40 +1,32 @@
-"""The helpline's turn handling: welcome, route a message or button press, answer."""
+"""The helpline's turn handling on the Bot Framework SDK: welcome, route a message or button
+press, answer. What to answer is decided in ``bot/answers.py``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
 
-from routing.reply import ConversationFacts, Reply
+from routing.reply import Reply
 from routing.router import Router
 
+from .answers import MAX_TEXT, Answers, Clock, utc_now
 from .cards import choice_from_value, reply_activity
 from .mentions import is_bot_mentioned, text_without_own_mention
 from .state import ConversationStore, state_key
 from .turn_locks import ConversationLocks
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .referrals.service import Referrals
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 GROUP_SCOPES = ("channel", "groupChat")
-# Longest message the classifier is given; longer text is cut (bounded work per turn).
-MAX_TEXT = 2000
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _norm_label(text: str) -> str:
-    return " ".join(text.lower().split())
+__all__ = ["GROUP_SCOPES", "MAX_TEXT", "HelplineBot"]
 
 
 class HelplineBot(ActivityHandler):
@@ -45,17 +37,19 @@ class HelplineBot(ActivityHandler):
         self,
         router: Callable[[], Router],
         conversations: ConversationStore,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
         referrals: Referrals | None = None,
+        locks: ConversationLocks | None = None,
     ) -> None:
         self._router = router
         self._conversations = conversations
-        self._clock = clock
         self._referrals = referrals  # callback referrals (bot/referrals), when configured
-        self._locks = ConversationLocks()
+        self.answers = Answers(router, clock, referrals.offer if referrals else None)
+        # Shared with the lean path for plain messages: one turn at a time per conversation.
+        self.locks = locks or ConversationLocks()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        async with self._locks.hold(state_key(turn_context)):
+        async with self.locks.hold(state_key(turn_context)):
             await super().on_turn(turn_context)
             if self._referrals is not None:
                 await self._referrals.save(turn_context)
@@ -66,23 +60,9 @@ class HelplineBot(ActivityHandler):
         return (await self._conversations.load(turn_context)).data
 
     async def _answer(self, turn_context: TurnContext, reply: Reply) -> None:
-        if self._referrals is not None:
-            reply = self._referrals.offer(reply)  # "Ask them to call me back"
         state = await self._conversation(turn_context)
-        # Only what differs from a new conversation is kept: a one-off question that leaves
-        # nothing to remember is answered without writing any state.
-        if reply.facts != ConversationFacts() or "facts" in state:
-            state["facts"] = reply.facts.to_dict()
-        if reply.choices or state.get("offered"):
-            state["offered"] = {_norm_label(c.label): c.value for c in reply.choices}
+        reply = self.answers.settle(reply, state)
         await turn_context.send_activity(reply_activity(reply, turn_context.activity))
-        log.debug(
-            "reply kind=%s intent=%s intents=%s score=%.1f",
-            reply.kind,
-            reply.intent,
-            ",".join(reply.intents),
-            reply.score,
-        )
 
     async def _welcome_once(self, turn_context: TurnContext, member_id: str) -> None:
         state = await self._conversation(turn_context)
@@ -112,26 +92,17 @@ class HelplineBot(ActivityHandler):
             text = (activity.text or "").strip()
         text = text[:MAX_TEXT]
         state = await self._conversation(turn_context)
-        facts = ConversationFacts.from_dict(state.get("facts"))
-        if choice is None and text:
-            choice = state.get("offered", {}).get(_norm_label(text))
+        if choice is None:
+            choice = self.answers.offered_choice(text, state)
         if (
             self._referrals is not None
             and not self._is_group(turn_context)
             and await self._referrals.on_message(turn_context, text, choice, state)
         ):
             return  # the callback dialog, "delete my details" or a reference enquiry
-        router = self._router()
-        now = self._clock()
-        if choice is not None:
-            reply = router.choose(choice, facts, now)
-        elif text:
-            reply = router.respond(text, facts, now)
-        elif activity.attachments:
-            reply = router.respond("", facts, now)  # a photo or file alone: not understood
-        else:
-            return  # an empty message needs no answer
-        await self._answer(turn_context, reply)
+        reply = self.answers.to_message(text, choice, bool(activity.attachments), state)
+        if reply is not None:
+            await self._answer(turn_context, reply)
 
     # ---- joining -------------------------------------------------------------------------
     async def on_members_added_activity(
@@ -178,8 +149,7 @@ class HelplineBot(ActivityHandler):
                 },
             )
         state = await self._conversation(turn_context)
-        facts = ConversationFacts.from_dict(state.get("facts"))
-        reply = self._router().choose(choice, facts, self._clock())
+        reply = self.answers.to_choice(choice, state)
         await self._answer(turn_context, reply)
         return InvokeResponse(
             status=200,
