@@ -93,22 +93,28 @@ class HelplineAdapter(CloudAdapterBase):
     async def authenticate(
         self, activity: Activity, auth_header: str | None
     ) -> AuthenticateRequestResult:
+        channel_id, service_url = activity.channel_id or "", activity.service_url or ""
+        result = self.authenticated(auth_header, channel_id, service_url)
+        if result is not None:
+            return result
+        result = await self._authenticate(activity, auth_header)
         if not auth_header:
             # Accepted without a header only when authentication is off (local mode); the
             # anonymous result is the same for every activity of a channel and service URL.
-            local_key = (activity.channel_id or "", activity.service_url or "")
-            anonymous = self._anonymous.get(local_key)
-            if anonymous is None:
-                anonymous = await self._authenticate(activity, auth_header)
-                if len(self._anonymous) < 1000:
-                    self._anonymous[local_key] = anonymous
-            return anonymous
-        key = (auth_header, activity.channel_id or "", activity.service_url or "")
-        result = self.validated_tokens.get(key)
-        if result is None:
-            result = await self._authenticate(activity, auth_header)
-            self.validated_tokens.put(key, result)
+            if len(self._anonymous) < 1000:
+                self._anonymous[(channel_id, service_url)] = result
+        else:
+            self.validated_tokens.put((auth_header, channel_id, service_url), result)
         return result
+
+    def authenticated(
+        self, auth_header: str | None, channel_id: str, service_url: str
+    ) -> AuthenticateRequestResult | None:
+        """The result :meth:`authenticate` gave earlier for this header, channel and service
+        URL, while it is still valid; None when it has to be worked out (on the SDK path)."""
+        if not auth_header:
+            return self._anonymous.get((channel_id, service_url))
+        return self.validated_tokens.get((auth_header, channel_id, service_url))
 
     async def _authenticate(
         self, activity: Activity, auth_header: str | None

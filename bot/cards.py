@@ -9,22 +9,20 @@ actions, they are card buttons instead.
 from __future__ import annotations
 
 import copy
+import json
+from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.schema import (
-    ActionTypes,
-    Activity,
-    ActivityTypes,
-    Attachment,
-    CardAction,
-    SuggestedActions,
-)
+from botbuilder.schema import Activity
 
 from routing.reply import Choice, ContactView, Reply
+
+from .wire import model_from_json
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 CHOICE_KEY = "choice"
+GROUP_SCOPES = ("channel", "groupChat")
 
 
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
@@ -112,11 +110,6 @@ def as_markdown(text: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def _needs_card_buttons(incoming: Activity) -> bool:
-    conversation_type = incoming.conversation.conversation_type if incoming.conversation else None
-    return incoming.channel_id == "msteams" and conversation_type in ("channel", "groupChat")
-
-
 def _teams_text(reply: Reply) -> str:
     """Teams shows a message's text right above its card, so a routed reply's full text
     would show every contact twice. There the text is the lead sentence and each service's
@@ -131,29 +124,75 @@ def _teams_text(reply: Reply) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What about the conversation changes how a reply looks."""
+
+    teams: bool  # Teams: short text above a routed card
+    card_buttons: bool  # Teams group chats and channels show no suggested actions
+
+    @classmethod
+    def of(cls, channel_id: str | None, conversation_type: str | None) -> "Shape":
+        teams = channel_id == "msteams"
+        return cls(teams, teams and conversation_type in GROUP_SCOPES)
+
+
+def reply_fields(reply: Reply, shape: Shape) -> dict[str, Any]:
+    """The reply's own fields in Bot Framework JSON: everything but the addressing."""
+    fields: dict[str, Any] = {
+        "type": "message",
+        "text": as_markdown(reply.text),
+        "textFormat": "markdown",
+        "inputHint": "acceptingInput",
+    }
+    if shape.teams and reply.kind == "routed" and reply.contacts:
+        fields["text"] = as_markdown(_teams_text(reply))
+        fields["summary"] = reply.text
+    if reply.contacts or (shape.card_buttons and reply.choices):
+        card = adaptive_card(reply, with_buttons=shape.card_buttons)
+        fields["attachments"] = [{"contentType": ADAPTIVE_CARD, "content": card}]
+    if reply.choices and not shape.card_buttons:
+        fields["suggestedActions"] = {
+            "actions": [{"type": "imBack", "title": c.label, "value": c.label} for c in reply.choices]
+        }
+    return fields
+
+
 def reply_activity(reply: Reply, incoming: Activity) -> Activity:
-    """The activity that answers ``incoming`` with ``reply``."""
-    full = as_markdown(reply.text)
-    activity = ReplyActivity(type=ActivityTypes.message, text=full, text_format="markdown")
-    if incoming.channel_id == "msteams" and reply.kind == "routed" and reply.contacts:
-        activity.text = as_markdown(_teams_text(reply))
-        activity.summary = reply.text
-    card_buttons = _needs_card_buttons(incoming)
-    if reply.contacts or (card_buttons and reply.choices):
-        activity.attachments = [
-            Attachment(
-                content_type=ADAPTIVE_CARD,
-                content=adaptive_card(reply, with_buttons=card_buttons),
-            )
-        ]
-    if reply.choices and not card_buttons:
-        activity.suggested_actions = SuggestedActions(
-            actions=[
-                CardAction(type=ActionTypes.im_back, title=c.label, value=c.label)
-                for c in reply.choices
-            ]
-        )
+    """The activity that answers ``incoming`` with ``reply`` (the SDK's turn sends it)."""
+    conversation_type = incoming.conversation.conversation_type if incoming.conversation else None
+    fields = reply_fields(reply, Shape.of(incoming.channel_id, conversation_type))
+    activity: Activity = model_from_json(ReplyActivity, fields)
     return activity
+
+
+class EncodedReplies:
+    """Replies' own fields as encoded JSON, each built once: many citizens asking the same
+    thing in the same minute get the same contacts, so the card is rendered and encoded once
+    per (reply, shape) and only the addressing is added per message. Bounded (oldest out)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._encoded: dict[tuple[Any, ...], bytes] = {}
+
+    def fields(self, reply: Reply, shape: Shape) -> bytes:
+        """The JSON members of the reply's fields, without the enclosing braces."""
+        key = (reply.kind, reply.text, reply.title, reply.contacts, reply.choices, shape)
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            encoded = encode(reply_fields(reply, shape))[1:-1]
+            if len(self._encoded) >= self._size:
+                del self._encoded[next(iter(self._encoded))]
+            self._encoded[key] = encoded
+        return encoded
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as every reply is sent."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def choice_from_value(value: Any) -> str | None:

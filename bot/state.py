@@ -15,6 +15,7 @@ from typing import Any
 from botbuilder.core import Storage, TurnContext
 
 _ETAG = "e_tag"
+_EMPTY = "{}"  # the snapshot of empty state
 
 
 def _snapshot(data: dict[str, Any]) -> str:
@@ -31,9 +32,13 @@ class ConversationData:
     snapshot: str = field(default="")
 
 
+def conversation_key(channel_id: str | None, conversation_id: str) -> str:
+    return f"{channel_id}/conversations/{conversation_id}"
+
+
 def state_key(context: TurnContext) -> str:
     activity = context.activity
-    return f"{activity.channel_id}/conversations/{activity.conversation.id}"
+    return conversation_key(activity.channel_id, activity.conversation.id)
 
 
 class ConversationStore:
@@ -48,7 +53,12 @@ class ConversationStore:
         cached: ConversationData | None = context.turn_state.get(self._TURN_KEY)
         if cached is not None:
             return cached
-        key = state_key(context)
+        loaded = await self.read(state_key(context))
+        context.turn_state[self._TURN_KEY] = loaded
+        return loaded
+
+    async def read(self, key: str) -> ConversationData:
+        """The state stored under ``key`` (an empty one for a new conversation)."""
         items = await self.storage.read([key])
         stored = items.get(key)
         if isinstance(stored, dict):
@@ -56,16 +66,19 @@ class ConversationStore:
             etag = stored.get(_ETAG)
         else:
             data, etag = {}, None
+        if not data:  # a new conversation (most turns of a surge): nothing to copy
+            return ConversationData(key, {}, etag, _EMPTY)
         # A deep, independent copy: storages such as MemoryStorage hand out their own objects.
         snapshot = _snapshot(data)
-        loaded = ConversationData(key, json.loads(snapshot), etag, snapshot)
-        context.turn_state[self._TURN_KEY] = loaded
-        return loaded
+        return ConversationData(key, json.loads(snapshot), etag, snapshot)
 
     async def save(self, context: TurnContext) -> None:
         loaded: ConversationData | None = context.turn_state.get(self._TURN_KEY)
-        if loaded is None:
-            return
+        if loaded is not None:
+            await self.write(loaded)
+
+    async def write(self, loaded: ConversationData) -> None:
+        """Store ``loaded`` if the turn changed it (refused if someone else wrote first)."""
         current = _snapshot(loaded.data)
         if current == loaded.snapshot:
             return
