@@ -13,7 +13,7 @@ from routing.reply import Reply
 from routing.router import Router
 
 from .answers import MAX_TEXT, Answers, Clock, utc_now
-from .cards import choice_from_value, reply_activity
+from .cards import GROUP_SCOPES, choice_from_value, reply_activity
 from .mentions import is_bot_mentioned, text_without_own_mention
 from .state import ConversationStore, state_key
 from .turn_locks import ConversationLocks
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GROUP_SCOPES = ("channel", "groupChat")
 __all__ = ["GROUP_SCOPES", "MAX_TEXT", "HelplineBot"]
 
 

@@ -33,8 +33,15 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    activity: Activity
+    """An activity's JSON object (checked by :func:`parse_activity_json`) and its
+    Authorization header."""
+
+    body: dict[str, Any]
     auth_header: str | None
+
+    def activity(self) -> Activity:
+        """The SDK's model of the activity; raises ``BadRequest`` for a wrongly shaped field."""
+        return to_activity(self.body)
 
 
 def _require(body: dict[str, Any], path: str) -> Any:
@@ -142,4 +149,4 @@ async def read_inbound(request: web.Request) -> Inbound:
     body = parse_activity_json(raw)
     # None when absent or empty: the SDK treats only None as "no header" (accepted when
     # authentication is off, 401 when it is on).
-    return Inbound(to_activity(body), request.headers.get("Authorization") or None)
+    return Inbound(body, request.headers.get("Authorization") or None)

@@ -29,7 +29,7 @@ FIELDS = "fields"
 # not redacted, so a hex digest is never mistaken for a phone number.
 SAFE_FIELDS = frozenset(
     {"conversation", "correlation_id", "intent", "route", "services", "outcome", "status",
-     "latency_ms", "score", "error"}
+     "latency_ms", "score", "error", "path"}
 )
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

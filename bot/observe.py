@@ -51,6 +51,7 @@ class TurnRecord:
     score: float | None = None
     services: tuple[str, ...] = ()
     outcome: str = ""  # set when something other than the normal path happened
+    path: str = "sdk"  # "lean": answered by bot/plain_messages.py, "sdk": the SDK's turn
     error: str = ""
 
     def reply(self, reply: Reply) -> Reply:
@@ -142,6 +143,7 @@ def finish(
         "latency_ms": round(latency * 1000.0, 1),
         "outcome": outcome,
         "status": status,
+        "path": record.path,
     }
     if record.error:
         fields["error"] = record.error
@@ -149,13 +151,13 @@ def finish(
     log.log(level, "turn %s", outcome, extra={FIELDS: fields})
 
 
-def new_record(
-    header: str | None, hasher: ConversationHasher, activity: Any
-) -> TurnRecord:
-    conversation = getattr(activity, "conversation", None)
+def new_record(header: str | None, hasher: ConversationHasher, body: dict[str, Any]) -> TurnRecord:
+    """The record of a turn for an activity's JSON ``body`` (checked by bot/inbound.py)."""
+    conversation = body.get("conversation")
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
     return TurnRecord(
         correlation_id=correlation_id(header),
-        conversation=hasher(getattr(conversation, "id", None)),
-        channel=str(getattr(activity, "channel_id", "") or "")[:32],
-        type=str(getattr(activity, "type", "") or "")[:32],
+        conversation=hasher(conversation_id if isinstance(conversation_id, str) else None),
+        channel=str(body.get("channelId") or "")[:32],
+        type=str(body.get("type") or "")[:32],
     )

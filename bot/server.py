@@ -24,10 +24,11 @@ from config.settings import Settings
 from routing.router import Router
 from routing.store import RoutingStore
 
-from . import observe
+from . import observe, turn_policy
 from .adapter import AuthenticationFailed, HelplineAdapter, TurnLogic
 from .auth import AuthEndpoints, AuthSetup, AuthUnavailable, build_auth
-from .connector import ConnectorError, ConnectorSender, OutboundTokens
+from .connector import ConnectorSender, OutboundTokens
+from .answers import utc_now
 from .helpline_bot import HelplineBot
 from .inbound import MAX_BODY_BYTES, BadRequest, read_inbound
 from .auth_cache import signing_keys_ctx
@@ -41,6 +42,7 @@ from .limits import (
 )
 from .logs import ConversationHasher, citizen_name
 from .metrics import CONTENT_TYPE, Metrics
+from .plain_messages import PlainMessages
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class Runtime:
     bot: HelplineBot
     session: aiohttp.ClientSession
     logic: TurnLogic  # the bot's turn behind the rate limit
+    plain: PlainMessages | None  # the lean path for plain one-to-one messages, when on
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -116,39 +119,20 @@ class _Throttled:
             self._count = 0
 
 
-def _helpline_phone(store: RoutingStore) -> str:
-    helpline = store.router.table.helpline
-    return helpline.phone.display if helpline.phone is not None else (helpline.email or "")
-
-
 def _turn_error_handler(
     metrics: Metrics, store: RoutingStore
 ) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
-        """A turn failed: log and count it for staff (no message text), and apologise to
-        the citizen unless the failure was reaching the connector itself."""
-        record = observe.current()
-        kind = error.kind if isinstance(error, ConnectorError) else type(error).__name__
-        if record is not None:
-            record.outcome = "reply_failed" if isinstance(error, ConnectorError) else "error"
-            record.error = kind
-        metrics.turns_failed.labels(error=kind if isinstance(error, ConnectorError) else "bug").inc()
-        if isinstance(error, ConnectorError):
-            log.error("turn failed: the reply could not be delivered (%s)", kind)
-            return  # the connector is what failed: an apology would fail the same way
-        log.error("turn failed: %s", kind, exc_info=error)
+        """A turn failed: log and count it, and apologise to the citizen if that can help."""
+        if not turn_policy.note_failure(error, metrics):
+            return
         if context.activity.type == "message" and not context.responded:
             try:
-                apology = store.router.messages.apology
-                await context.send_activity(apology.format(phone=_helpline_phone(store)))
+                await context.send_activity(turn_policy.apology_text(store.router))
             except Exception as apology_error:  # logged and counted; nothing more to try
                 log.error("apology could not be sent: %s", type(apology_error).__name__)
 
     return on_turn_error
-
-
-def _rate_limited_text(store: RoutingStore) -> str:
-    return store.router.messages.rate_limited.format(phone=_helpline_phone(store))
 
 
 def _turn_logic(app: web.Application, bot: HelplineBot) -> TurnLogic:
@@ -164,12 +148,9 @@ def _turn_logic(app: web.Application, bot: HelplineBot) -> TurnLogic:
         if activity.type == "message":
             decision = limiter.check(activity.conversation.id, loop_time())
             if decision is not Decision.ALLOW:
-                metrics.rate_limited.inc()
-                record = observe.current()
-                if record is not None:
-                    record.outcome = "rate_limited"
+                turn_policy.note_rate_limited(metrics)
                 if decision is Decision.LIMITED_NOTIFY:
-                    await context.send_activity(_rate_limited_text(store))
+                    await context.send_activity(turn_policy.rate_limited_text(store.router))
                 return
         await bot.on_turn(context)
 
@@ -202,17 +183,33 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
     runtime = app[RUNTIME]
     started = time.perf_counter()
     inbound = await read_inbound(request)
-    activity = inbound.activity
-    record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], activity)
+    plain = runtime.plain.take(inbound.body, inbound.auth_header) if runtime.plain else None
+    # The SDK's model of the activity, which checks every field (400 before any turn).
+    activity = inbound.activity() if plain is None else None
+    record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], inbound.body)
     token = observe.begin(record)
     status = 500
     try:
-        sender = activity.from_property
-        with citizen_name(sender.name if sender else None):
+        with citizen_name(inbound.body["from"].get("name")):
+            headers = {"X-Correlation-Id": record.correlation_id}
+            if plain is not None and runtime.plain:
+                record.path = "lean"
+                if await runtime.plain.answer(plain):
+                    status = 200
+                    return web.Response(status=status, headers=headers)
+                record.path = "sdk"
+            if activity is None:  # the lean path handed it back (the SDK turn's after all)
+                try:
+                    activity = inbound.activity()
+                except BadRequest as error:
+                    status = error.status
+                    record.outcome = "refused"
+                    raise
+                logic: TurnLogic = runtime.bot.on_turn  # the lean path applied the rate limit
+            else:
+                logic = runtime.logic
             try:
-                result = await runtime.adapter.process(
-                    inbound.auth_header, activity, runtime.logic
-                )
+                result = await runtime.adapter.process(inbound.auth_header, activity, logic)
             except AuthenticationFailed as error:
                 log.info("refused activity: %s", error.reason)
                 app[METRICS].requests_refused.labels(status="401").inc()
@@ -228,7 +225,6 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
                     503, "tokens cannot be checked right now; please retry", {"Retry-After": "5"}
                 )
             status = int(result.status)
-            headers = {"X-Correlation-Id": record.correlation_id}
             if result.body is None and status >= 400:  # e.g. 501: an invoke nobody handles
                 return _error(status, _STATUS_REASONS.get(status, "not handled"), headers)
             if result.body is None:
@@ -298,13 +294,26 @@ def _runtime_ctx(
         adapter.on_turn_error = _turn_error_handler(metrics, app[STORE])
         store = app[STORE]
         router = cast(Callable[[], Router], _constant(observe.ObservedRouter(lambda: store.router)))
-        bot_kwargs = {"clock": clock} if clock else {}
         conversations = ConversationStore(app[STORAGE])
         callbacks = referrals.new_referrals(
             app, app[STORAGE], conversations, lambda: store.router, clock
         )
-        bot = HelplineBot(router, conversations, referrals=callbacks, **bot_kwargs)
-        app[RUNTIME] = Runtime(adapter, bot, session, _turn_logic(app, bot))
+        bot = HelplineBot(router, conversations, clock or utc_now, referrals=callbacks)
+        plain = (
+            PlainMessages(
+                adapter,
+                sender,
+                bot.answers,
+                conversations,
+                bot.locks,
+                app[LIMITER],
+                metrics,
+                referrals=callbacks,
+            )
+            if settings.lean_path
+            else None
+        )
+        app[RUNTIME] = Runtime(adapter, bot, session, _turn_logic(app, bot), plain)
         watcher = asyncio.create_task(store.watch(settings.reload_interval))
         try:
             yield

@@ -71,6 +71,9 @@ class Settings:
     rate_limit_messages: int = 20  # messages per conversation ...
     rate_limit_window: float = 10.0  # ... in this many seconds
     max_concurrent_turns: int = 200  # more in flight at once: 503 + Retry-After
+    # Plain one-to-one messages answered without the SDK's turn pipeline (bot/plain_messages.py);
+    # False sends every activity through the SDK (same answers, about half the throughput).
+    lean_path: bool = True
     # Shutdown (SIGTERM): finish in-flight turns for at most this long, then exit.
     shutdown_grace: float = 20.0
     # Logs: "json" (one JSON object a line) or "text".
@@ -138,6 +141,7 @@ class Settings:
             rate_limit_messages=_int(env, "RATE_LIMIT_MESSAGES", 20, minimum=1),
             rate_limit_window=_float(env, "RATE_LIMIT_WINDOW_SECONDS", 10.0, minimum=0.1),
             max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 200, minimum=1),
+            lean_path=_choice(env, "LEAN_PATH", ("on", "off"), "on") == "on",
             shutdown_grace=_float(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
             log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),
             log_hash_key=env.get("LOG_HASH_KEY", ""),

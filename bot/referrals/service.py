@@ -74,6 +74,18 @@ class Referrals:
         return replace(reply, choices=(*reply.choices, button))
 
     # ---- the citizen's messages ----------------------------------------------------------
+    def engages(self, text: str, choice: str | None, state: dict[str, Any]) -> bool:
+        """Whether :meth:`on_message` could take this message (a superset: when in doubt,
+        True). Messages it cannot take are answered without the SDK's dialog machinery."""
+        config = self._config()
+        if config is None:
+            return False
+        if state.get(_ACTIVE) or (choice and choice.startswith(CALLBACK_PREFIX)):
+            return True
+        return bool(text) and (
+            matches(text, config.words["delete"]) or find_reference(text) is not None
+        )
+
     async def on_message(
         self, context: TurnContext, text: str, choice: str | None, state: dict[str, Any]
     ) -> bool:

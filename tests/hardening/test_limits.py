@@ -103,6 +103,7 @@ def test_limits_are_configurable_from_the_environment() -> None:
     assert settings.max_concurrent_turns == 7
     defaults = Settings.from_env({})
     assert (defaults.rate_limit_messages, defaults.rate_limit_window) == (20, 10.0)
+    assert defaults.lean_path and not Settings.from_env({"LEAN_PATH": "Off"}).lean_path
 
 
 @pytest.mark.parametrize(
@@ -114,8 +115,10 @@ def test_limits_are_configurable_from_the_environment() -> None:
         {"MAX_CONCURRENT_TURNS": "-1"},
         {"CONNECTOR_ATTEMPTS": "0"},
         {"LOG_FORMAT": "xml"},
+        {"LEAN_PATH": "fast"},
     ],
-    ids=["zero-messages", "words", "zero-window", "negative-cap", "zero-attempts", "log-format"],
+    ids=["zero-messages", "words", "zero-window", "negative-cap", "zero-attempts", "log-format",
+         "lean-path"],
 )
 def test_bad_limit_settings_are_refused_by_name(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match=next(iter(env))):
