@@ -137,15 +137,21 @@ class _Context:
         self._ordinary: set[int] = set()
         for hit in ordinary.find_all(message.keys):
             self._ordinary.update(range(hit.start, hit.end))
+        self._corrected = any(message.corrected)
         self._past = past.find_all(message.keys)
         self._past_before = past_before.find_all(message.keys)
 
     def explains(self, hit: Hit[Any], kind: str) -> bool:
         """An ordinary phrase, a shaky spelling correction, or (for danger) the past."""
-        if self._ordinary.intersection(range(hit.start, hit.end)) or _shaky(self.message, hit):
+        # Each test is skipped when the message has nothing it could find (most messages).
+        if self._ordinary and not self._ordinary.isdisjoint(range(hit.start, hit.end)):
             return True
-        return kind == DANGER and _explained_by_past(
-            self.message, hit, self._past, self._past_before
+        if self._corrected and _shaky(self.message, hit):
+            return True
+        return (
+            kind == DANGER
+            and bool(self._past or self._past_before)
+            and _explained_by_past(self.message, hit, self._past, self._past_before)
         )
 
 

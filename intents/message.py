@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intents.lexicon import Lexicon
-from intents.normalise import tokenise
+from intents.normalise import word_clauses
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +21,11 @@ class ReadMessage:
         keys: list[str] = []
         clauses: list[int] = []
         corrected: list[bool] = []
-        for token in tokenise(text):
-            reading = lexicon.read(token.text)
+        for word, clause in word_clauses(text):
+            reading = lexicon.read(word)
             for key in reading.keys:
                 keys.append(key)
-                clauses.append(token.clause)
+                clauses.append(clause)
                 corrected.append(reading.corrected)
         return cls(tuple(keys), tuple(clauses), tuple(corrected))
 

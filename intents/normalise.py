@@ -15,6 +15,7 @@ _APOSTROPHE_TABLE = str.maketrans("", "", APOSTROPHES)
 # A word, or a run of punctuation that ends a clause ("not shopping, a hot meal").
 _PIECE = re.compile(r"[a-z0-9]+|[,.;:!?\n\u2026]+|\s[-\u2013\u2014]+\s")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
+_TRIPLED = re.compile(r"([a-z])\1\1")  # the same test as _STRETCHED, twice as fast to search
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,30 +32,36 @@ def fold(text: str) -> str:
     "Béilí", "CAN'T" and "pleeeease" become "beili", "cant" and "pleease".
     """
     if text.isascii():  # nothing to decompose: most messages
-        plain = text
+        plain = text.casefold()
+        if "'" in plain or "`" in plain:  # the only ASCII characters in APOSTROPHES
+            plain = plain.translate(_APOSTROPHE_TABLE)
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.casefold().translate(_APOSTROPHE_TABLE)
-    return _STRETCHED.sub(r"\1\1", plain)
+        plain = plain.casefold().translate(_APOSTROPHE_TABLE)
+    return _STRETCHED.sub(r"\1\1", plain) if _TRIPLED.search(plain) else plain
 
 
 def tokenise(text: str) -> list[Token]:
     """Split folded text into word tokens; emoji and symbols separate words and vanish."""
-    tokens: list[Token] = []
+    return [Token(word, clause) for word, clause in word_clauses(text)]
+
+
+def word_clauses(text: str) -> list[tuple[str, int]]:
+    """``tokenise`` as plain (text, clause) pairs: what the classifier reads, built faster."""
+    pairs: list[tuple[str, int]] = []
     clause = 0
-    for piece in _PIECE.finditer(fold(text)):
-        word = piece.group()
-        if word[0].isalnum():
-            tokens.append(Token(word, clause))
-        elif tokens and tokens[-1].clause == clause:
+    for piece in _PIECE.findall(fold(text)):
+        if piece[0].isalnum():
+            pairs.append((piece, clause))
+        elif pairs and pairs[-1][1] == clause:
             clause += 1
-    return tokens
+    return pairs
 
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text`` without clause information (for vocabulary entries)."""
-    return [token.text for token in tokenise(text)]
+    return [word for word, _ in word_clauses(text)]
 
 
 def stem(word: str) -> str:

@@ -1,12 +1,13 @@
 """Find vocabulary phrases in a message's key sequence, fast.
 
-Phrases are stored as tuples of keys (stems) indexed by their first key, longest first, so a
-lookup costs a dictionary access per message word whatever the vocabulary size.
+Phrases are stored as tuples of keys (stems) in a dictionary, with the lengths of the phrases
+that start with each key, longest first, so a lookup costs a few dictionary accesses per
+message word whatever the vocabulary size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,36 +38,41 @@ class PhraseIndex(Generic[T]):
         for keys, payload in entries:
             if keys:
                 grouped.setdefault(keys, []).append(payload)
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[T, ...]]]] = {}
-        for keys, payloads in grouped.items():
-            by_first.setdefault(keys[0], []).append((keys, tuple(payloads)))
-        for bucket in by_first.values():
-            bucket.sort(key=lambda item: -len(item[0]))
-        self._by_first = by_first
+        self._phrases = {keys: tuple(payloads) for keys, payloads in grouped.items()}
+        # First key -> the distinct lengths of the phrases starting with it, longest first.
+        # One phrase at most can match at a position for each length.
+        lengths: dict[str, set[int]] = {}
+        for keys in grouped:
+            lengths.setdefault(keys[0], set()).add(len(keys))
+        self._lengths = {key: tuple(sorted(sizes, reverse=True)) for key, sizes in lengths.items()}
+        self._first_keys = frozenset(self._lengths)
         self.size = len(grouped)
 
-    def longest_at(self, keys: Sequence[str], start: int) -> Hit[T] | None:
+    def longest_at(self, keys: tuple[str, ...], start: int) -> Hit[T] | None:
         """The longest phrase that starts at ``start``, if any."""
-        bucket = self._by_first.get(keys[start])
-        if not bucket:
-            return None
-        for phrase, payloads in bucket:
-            end = start + len(phrase)
-            if end <= len(keys) and (len(phrase) == 1 or tuple(keys[start:end]) == phrase):
-                return Hit(start, end, payloads)
+        for length in self._lengths.get(keys[start], ()):
+            end = start + length
+            if end <= len(keys):
+                payloads = self._phrases.get(keys[start:end])
+                if payloads is not None:
+                    return Hit(start, end, payloads)
         return None
 
-    def find_all(self, keys: Sequence[str]) -> list[Hit[T]]:
+    def find_all(self, keys: tuple[str, ...]) -> list[Hit[T]]:
         """Every phrase occurrence, overlapping and nested ones included."""
         hits: list[Hit[T]] = []
+        if self._first_keys.isdisjoint(keys):  # most indexes, most messages
+            return hits
         for start, key in enumerate(keys):
-            for phrase, payloads in self._by_first.get(key, ()):
-                end = start + len(phrase)
-                if end <= len(keys) and (len(phrase) == 1 or tuple(keys[start:end]) == phrase):
-                    hits.append(Hit(start, end, payloads))
+            for length in self._lengths.get(key, ()):
+                end = start + length
+                if end <= len(keys):
+                    payloads = self._phrases.get(keys[start:end])
+                    if payloads is not None:
+                        hits.append(Hit(start, end, payloads))
         return hits
 
-    def find_greedy(self, keys: Sequence[str]) -> list[Hit[T]]:
+    def find_greedy(self, keys: tuple[str, ...]) -> list[Hit[T]]:
         """Non-overlapping occurrences, left to right, the longest phrase winning at each word."""
         hits: list[Hit[T]] = []
         i = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -41,27 +42,7 @@ class AreaMatcher:
                     self._names.setdefault(key, area.id)
         self._eircodes = {code.upper(): a.id for a in areas for code in a.eircodes}
         self._max_words = max((len(n.split()) for n in self._names), default=1)
-        # Fuzzy candidates grouped by length: fuzz.ratio >= cutoff needs similar lengths
-        # (2 * shorter / (sum of lengths) >= cutoff), so each word group is compared with
-        # the few names it could match instead of all of them.
-        self._by_length: dict[int, list[str]] = {}
-        for name in self._names:
-            if len(name) >= _FUZZY_MIN_LEN:
-                self._by_length.setdefault(len(name), []).append(name)
-        self._candidates: dict[int, list[str]] = {}
-
-    def _fuzzy_choices(self, length: int) -> list[str]:
-        cached = self._candidates.get(length)
-        if cached is None:
-            limit = _FUZZY_CUTOFF / 100.0
-            cached = [
-                name
-                for size, names in self._by_length.items()
-                if 2 * min(size, length) / (size + length) >= limit
-                for name in names
-            ]
-            self._candidates[length] = cached
-        return cached
+        self._choices = _fuzzy_choices(self._names)
 
     def find(self, text: str) -> AreaMatch | None:
         """The area named in ``text``, or None when there is none or it is ambiguous."""
@@ -81,10 +62,8 @@ class AreaMatcher:
         best: AreaMatch | None = None
         ambiguous = False
         for gram in grams:
-            if len(gram) < _FUZZY_MIN_LEN:
-                continue
-            choices = self._fuzzy_choices(len(gram))
-            if not choices:
+            choices = self._choices.get(len(gram))
+            if choices is None:
                 continue
             hit = process.extractOne(gram, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
             if hit is None:
@@ -97,3 +76,30 @@ class AreaMatcher:
             elif score == best.score and area_id != best.area_id:
                 ambiguous = True
         return None if ambiguous else best
+
+
+def _fuzzy_choices(names: Iterable[str]) -> dict[int, list[str]]:
+    """The names worth comparing with a word group of each length (lengths with none left out).
+
+    fuzz.ratio >= cutoff needs similar lengths (2 * shorter / (sum of lengths) >= cutoff), so
+    each word group is compared with the few names it could match instead of all of them.
+    Word groups shorter than _FUZZY_MIN_LEN are never compared.
+    """
+    by_length: dict[int, list[str]] = {}
+    for name in names:
+        if len(name) >= _FUZZY_MIN_LEN:
+            by_length.setdefault(len(name), []).append(name)
+    limit = _FUZZY_CUTOFF / 100.0
+    # Longer word groups fit no name: 2 * longest / (longest + length) < limit.
+    longest = max(by_length, default=0)
+    choices: dict[int, list[str]] = {}
+    for length in range(_FUZZY_MIN_LEN, int(longest * (2 / limit - 1)) + 2):
+        fitting = [
+            name
+            for size, sized in by_length.items()
+            if 2 * min(size, length) / (size + length) >= limit
+            for name in sized
+        ]
+        if fitting:
+            choices[length] = fitting
+    return choices

@@ -82,7 +82,7 @@ def _full_routing_fold(text: str) -> str:
 
 _TEXT = st.one_of(
     st.text(max_size=40),
-    st.text(alphabet="abcKLM'’ éÉáÁíóúß\u212a\u0301!,.", max_size=40),
+    st.text(alphabet="abcKLM'’` éÉáÁíóúß\u212a\u0301!,.", max_size=40),
 )
 
 

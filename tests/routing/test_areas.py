@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
+from routing import areas
 from routing.model import RoutingTable
 
 
@@ -50,3 +54,38 @@ def test_no_area(table: RoutingTable, text: str) -> None:
 def test_longest_name_wins_over_its_parts(table: RoutingTable) -> None:
     match = table.area_matcher.find("Bangor Erris")
     assert match is not None and match.matched == "bangor erris"
+
+
+# ---- the per-length candidate table never leaves out a name a typo could match -------------
+
+_NAME = st.text(alphabet="abcdeilnorst ", min_size=1, max_size=40)
+_EDIT = st.tuples(
+    st.sampled_from(["insert", "delete", "replace"]), st.integers(0, 60), st.sampled_from("aeis ")
+)
+
+
+def _typed(name: str, edits: list[tuple[str, int, str]]) -> str:
+    for kind, position, letter in edits:
+        i = position % (len(name) + 1)
+        if kind == "insert":
+            name = name[:i] + letter + name[i:]
+        elif name:
+            i = min(i, len(name) - 1)
+            name = name[:i] + (letter if kind == "replace" else "") + name[i + 1 :]
+    return name
+
+
+@given(st.lists(_NAME, min_size=1, max_size=12), st.integers(0, 11), st.lists(_EDIT, max_size=8))
+@example(["west mayo westport belmullet", "cong"], 0, [("insert", 0, "s")] * 6)  # much longer
+def test_fuzzy_choices_keep_every_name_a_typo_could_match(
+    names: list[str], pick: int, edits: list[tuple[str, int, str]]
+) -> None:
+    choices = areas._fuzzy_choices(names)
+    typed = _typed(names[pick % len(names)], edits)
+    matching = [
+        n
+        for n in names
+        if min(len(n), len(typed)) >= areas._FUZZY_MIN_LEN
+        and fuzz.ratio(typed, n) >= areas._FUZZY_CUTOFF
+    ]
+    assert set(matching) <= set(choices.get(len(typed), []))
