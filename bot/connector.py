@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -174,10 +176,18 @@ class OutboundTokens:
             return value
 
 
+# Characters ``quote(..., safe="")`` leaves as they are: most ids need no quoting at all.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _segment(value: str) -> str:
+    return value if _UNRESERVED.fullmatch(value) else quote(value, safe="")
+
+
 def activities_url(service_url: str, conversation_id: str, activity_id: str | None = None) -> str:
-    base = f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
+    base = f"{service_url.rstrip('/')}/v3/conversations/{_segment(conversation_id)}"
     if activity_id:
-        return f"{base}/activities/{quote(activity_id, safe='')}"
+        return f"{base}/activities/{_segment(activity_id)}"
     return f"{base}/activities"
 
 
@@ -270,11 +280,11 @@ class ConnectorSender:
                         kind=_kind(response.status),
                         retry_after=retry_after_seconds(response.headers.get("Retry-After")),
                     )
-                if response.content_type == "application/json":
-                    data = await response.json()
-                    return data if isinstance(data, dict) else {}
-                await response.read()
-                return {}
+                # The body is the new activity's id ({"id": ...}) or nothing; parsed directly,
+                # without aiohttp's content-type and charset negotiation.
+                raw = await response.read()
+                data = json.loads(raw) if raw[:1] == b"{" else None
+                return data if isinstance(data, dict) else {}
         except asyncio.TimeoutError:
             raise ConnectorError(0, "timed out", kind="timeout") from None
         except aiohttp.ClientConnectionError as error:
