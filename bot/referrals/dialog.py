@@ -10,6 +10,7 @@ dialog sees a message (``service.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import uuid
@@ -60,9 +61,14 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 
 
+@functools.lru_cache(maxsize=64)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)  # the routing table's word lists: a handful
+
+
 def matches(text: str, words: tuple[str, ...]) -> bool:
     folded = fold(text)
-    return bool(folded) and folded in {fold(w) for w in words}
+    return bool(folded) and folded in _folded(words)
 
 
 class CallbackState(BotState):
