@@ -202,11 +202,20 @@ class ConversationHasher:
     """A short keyed hash of a conversation id: lines of one conversation can be followed
     in the logs, but the id itself is never written."""
 
+    _REMEMBERED = 10_000  # hashes kept (a conversation is hashed on each of its turns)
+
     def __init__(self, key: str = "") -> None:
         self._key = key.encode() if key else secrets.token_bytes(16)
+        self._known: dict[str, str] = {}
 
     def __call__(self, conversation_id: str | None) -> str:
         if not conversation_id:
             return ""
-        digest = hmac.new(self._key, conversation_id.encode("utf-8", "replace"), hashlib.sha256)
-        return digest.hexdigest()[:16]
+        known = self._known.get(conversation_id)
+        if known is None:
+            digest = hmac.new(self._key, conversation_id.encode("utf-8", "replace"), hashlib.sha256)
+            known = digest.hexdigest()[:16]
+            if len(self._known) >= self._REMEMBERED:
+                self._known.clear()
+            self._known[conversation_id] = known
+        return known
