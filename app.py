@@ -12,6 +12,7 @@ import sys
 
 from aiohttp import web
 
+from bot.lifecycle import settle_heap
 from bot.logs import configure_logging
 from bot.server import create_app
 from config.settings import Settings, SettingsError
@@ -32,6 +33,7 @@ def main() -> int:
         for issue in error.issues:
             print(f"  {issue}", file=sys.stderr)
         return 2
+    app.on_startup.append(settle_heap)  # last: after the routing table and runtime are built
     shown_host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
     logging.getLogger("app").info(
         "serving the helpline bot on http://%s:%d/api/messages (health: /healthz)",
