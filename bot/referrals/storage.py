@@ -69,13 +69,23 @@ def _decode(data: str, etag: str) -> Any:
 
 
 class SqliteStorage(Storage):
+    """Keys read and found missing are remembered (up to ``_ABSENT_MAX``), so the first
+    message of each new conversation, most of a surge, reads no row it knows is not there.
+    Only this process writes items; other writers (the referral store's purges) only delete,
+    which cannot make a missing key exist."""
+
+    _ABSENT_MAX = 100_000
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._absent: set[str] = set()
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             raise ValueError("read(): keys are required")
         wanted = list(dict.fromkeys(keys))
+        if all(key in self._absent for key in wanted):
+            return {}
 
         def fetch(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
             marks = ",".join("?" * len(wanted))
@@ -85,7 +95,11 @@ class SqliteStorage(Storage):
             return [(r["key"], r["etag"], r["data"]) for r in rows]
 
         rows = self.db.read_inline(fetch) if self.db.can_read_inline else await self.db.call(fetch)
-        return {key: _decode(data, etag) for key, etag, data in rows}
+        found = {key: _decode(data, etag) for key, etag, data in rows}
+        if len(self._absent) >= self._ABSENT_MAX:
+            self._absent.clear()
+        self._absent.update(key for key in wanted if key not in found)
+        return found
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
@@ -112,7 +126,13 @@ class SqliteStorage(Storage):
                         (key, uuid.uuid4().hex, data, now),
                     )
 
-        await self.db.call(store)
+        # Forgotten as missing before the write, and again once it is committed: a read
+        # meanwhile may have found the row not there yet.
+        self._absent.difference_update(changes)
+        try:
+            await self.db.call(store)
+        finally:
+            self._absent.difference_update(changes)
 
     async def delete(self, keys: list[str]) -> None:
         wanted = list(keys)

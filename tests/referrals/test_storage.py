@@ -229,3 +229,27 @@ async def test_reads_on_the_loop_see_every_committed_write_and_cannot_write(db: 
     with pytest.raises(sqlite3.OperationalError):
         db.read_inline(lambda conn: conn.execute("DELETE FROM bot_state"))
     assert (await storage.read(["k"]))["k"]["n"] == 4
+
+
+async def test_keys_found_missing_are_remembered_until_written(db: Database) -> None:
+    import asyncio
+
+    storage = SqliteStorage(db)
+    assert await storage.read(["new"]) == {}
+    # A row the storage did not write itself (another connection): not seen while "new" is
+    # remembered as missing, which is why only this storage may create rows.
+    db.call_sync(lambda conn: conn.execute(
+        "INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('new', 'x', '{}', 0)"
+    ))
+    assert await storage.read(["new"]) == {}
+    await storage.delete(["new"])
+
+    # A read while a write is in flight must not leave the key remembered as missing.
+    writing = asyncio.ensure_future(storage.write({"new": {"n": 1, "e_tag": "*"}}))
+    await asyncio.sleep(0)
+    await storage.read(["new"])  # may or may not see the row yet
+    await writing
+    assert (await storage.read(["new"]))["new"]["n"] == 1, "read-your-writes"
+    assert (await storage.read(["new", "other"]))["new"]["n"] == 1
+    await storage.delete(["new"])
+    assert await storage.read(["new"]) == {}
