@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # Longest message the classifier is given; longer text is cut (bounded work per turn).
 MAX_TEXT = 2000
+_NEW_CONVERSATION = ConversationFacts()
 
 
 def utc_now() -> datetime:
@@ -75,15 +76,16 @@ class Answers:
         from a new conversation is kept: a one-off question leaves no state to write."""
         if self._offer is not None:
             reply = self._offer(reply)
-        if reply.facts != ConversationFacts() or "facts" in state:
+        if reply.facts != _NEW_CONVERSATION or "facts" in state:
             state["facts"] = reply.facts.to_dict()
         if reply.choices or state.get("offered"):
             state["offered"] = {norm_label(c.label): c.value for c in reply.choices}
-        log.debug(
-            "reply kind=%s intent=%s intents=%s score=%.1f",
-            reply.kind,
-            reply.intent,
-            ",".join(reply.intents),
-            reply.score,
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "reply kind=%s intent=%s intents=%s score=%.1f",
+                reply.kind,
+                reply.intent,
+                ",".join(reply.intents),
+                reply.score,
+            )
         return reply

@@ -133,8 +133,14 @@ class Shape:
 
     @classmethod
     def of(cls, channel_id: str | None, conversation_type: str | None) -> "Shape":
-        teams = channel_id == "msteams"
-        return cls(teams, teams and conversation_type in GROUP_SCOPES)
+        if channel_id != "msteams":
+            return _ELSEWHERE
+        return _TEAMS_GROUP if conversation_type in GROUP_SCOPES else _TEAMS_PERSONAL
+
+
+_ELSEWHERE = Shape(teams=False, card_buttons=False)
+_TEAMS_PERSONAL = Shape(teams=True, card_buttons=False)
+_TEAMS_GROUP = Shape(teams=True, card_buttons=True)
 
 
 def reply_fields(reply: Reply, shape: Shape) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class Metrics:
     ``emergency`` or ``none``; outcomes and kinds are fixed words."""
 
     def __init__(self) -> None:
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.messages = Counter(
@@ -92,6 +93,14 @@ class Metrics:
         )
 
     # -- called by the connector sender (only on failures: nothing on the success path) ---
+    def child(self, metric: Any, *values: str) -> Any:
+        """``metric.labels(*values)``, looked up once per label values (they are bounded)."""
+        key = (id(metric), values)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*values)
+        return found
+
     def outbound_retry(self, kind: str) -> None:
         self.outbound_retries.labels(kind=kind).inc()
 

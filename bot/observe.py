@@ -129,15 +129,18 @@ def finish(
 ) -> None:
     """Count the turn and write its one log line (no message text, no raw ids)."""
     outcome = record.final_outcome()
-    metrics.turn_latency.labels(type=record.type_label).observe(latency)
+    metrics.child(metrics.turn_latency, record.type_label).observe(latency)
     if record.type == "message" or record.kind is not None:
-        metrics.messages.labels(intent=record.intent or "none", outcome=outcome).inc()
+        metrics.child(metrics.messages, record.intent or "none", outcome).inc()
     if record.kind is not None:
-        metrics.replies.labels(kind=record.kind).inc()
+        metrics.child(metrics.replies, record.kind).inc()
         if record.kind == "fallback":
             metrics.fallbacks.inc()
         elif record.kind == "emergency":
             metrics.emergencies.inc()
+    level = logging.WARNING if outcome in ("reply_failed", "error") else logging.INFO
+    if not log.isEnabledFor(level):
+        return
     fields: dict[str, Any] = {
         "correlation_id": record.correlation_id,
         "conversation": record.conversation,
@@ -154,7 +157,6 @@ def finish(
     }
     if record.error:
         fields["error"] = record.error
-    level = logging.WARNING if outcome in ("reply_failed", "error") else logging.INFO
     log.log(level, "turn %s", outcome, extra={FIELDS: fields})
 
 

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _UNTHREADED = frozenset({"directline", "webchat"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlainMessage:
     """A message the lean path can answer, with what it needs from the activity."""
 
