@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from botbuilder.core import TurnContext
 
+from bot.lifecycle import settle_heap
 from bot.server import RUNTIME, create_app
 from config.settings import Settings
 
@@ -35,6 +36,7 @@ def main() -> None:
     settings = Settings.from_env({**os.environ, "PORT": sys.argv[1]})
     app = create_app(settings)
     app.cleanup_ctx.append(_swap_turn)  # runs after the app's own start-up
+    app.on_startup.append(settle_heap)  # as app.py does
     web.run_app(app, host="127.0.0.1", port=settings.port, print=None, access_log=None)
 
 

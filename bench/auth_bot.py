@@ -17,6 +17,7 @@ from aiohttp import web
 from botframework.connector.auth import PasswordServiceClientCredentialFactory
 
 from bot.auth import AuthEndpoints
+from bot.lifecycle import settle_heap
 from bot.server import AUTH, create_app
 from config.settings import Settings
 
@@ -48,6 +49,7 @@ def main() -> None:
         auth,
         credentials_factory=CachedCredentialsFactory(settings.app_id, settings.app_password),
     )
+    app.on_startup.append(settle_heap)  # as app.py does
     web.run_app(app, host="127.0.0.1", port=settings.port, print=None, access_log=None)
 
 

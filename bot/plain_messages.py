@@ -205,7 +205,7 @@ class PlainMessages:
             "conversation": body["conversation"],
             "recipient": body["from"],
         }
-        if body.get("locale"):
+        if body.get("locale") is not None:  # as the SDK copies it, even when empty
             addressing["locale"] = body["locale"]
         if reply_to is not None:
             addressing["replyToId"] = reply_to

@@ -80,6 +80,7 @@ SCENARIOS: list[tuple[str, dict[str, Any], list[tuple[dict[str, Any], str]]]] = 
         [
             (_msg("hi", "w1", channel_id="webchat"), "sdk"),
             (_msg("volunteers in westport", "w1", channel_id="webchat"), "lean"),
+            (_msg("shopping", "w1", channel_id="webchat", locale=""), "lean"),
         ],
     ),
     (
