@@ -4,6 +4,7 @@ specific 4xx status and a short reason, and nothing is read that is not needed."
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,7 @@ def parse_activity_json(raw: bytes) -> dict[str, Any]:
     return body
 
 
+@functools.lru_cache(maxsize=256)  # a channel has a handful of service URLs
 def _is_http_url(value: str) -> bool:
     try:
         parts = urlsplit(value)
