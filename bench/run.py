@@ -1,7 +1,8 @@
 """Endpoint throughput benchmark: the helpline bot against the protocol floor and a stock SDK
 echo bot, each in its own process, driven in alternating rounds over loopback. "app-echo" is
-the helpline app with its turn replaced by an echo (bench/app_echo.py): it splits the gap to
-the floor into the app shell's share and the helpline's own work.
+the helpline app with its turn replaced by an echo on the SDK's turn pipeline
+(bench/app_echo.py); "helpline-sdk" is the helpline with its lean path for plain messages
+turned off (LEAN_PATH=off), so every message takes the SDK's turn pipeline.
 
     .venv/bin/python -m bench.run [--seconds 5] [--rounds 3] [--concurrency 8]
 
@@ -151,6 +152,9 @@ async def main_async(args: argparse.Namespace) -> int:
         targets.append(Target("app-echo", app_echo))
         env = {"PORT": "{port}", "LOG_LEVEL": "WARNING"}
         targets.append(Target("helpline", start("helpline", ["app.py"], env)))
+        # The same bot with every activity on the SDK's turn pipeline (no lean path).
+        sdk_env = {**env, "LEAN_PATH": "off"}
+        targets.append(Target("helpline-sdk", start("helpline-sdk", ["app.py"], sdk_env)))
         if args.auth:
             from bench.auth_target import auth_target
 
@@ -168,7 +172,7 @@ async def main_async(args: argparse.Namespace) -> int:
         floor = summaries["floor"]["rate"]
         stock = summaries["stock-echo"]["rate"]
         print()
-        for name in ("app-echo", "helpline", "helpline+auth"):
+        for name in ("app-echo", "helpline-sdk", "helpline", "helpline+auth"):
             if name in summaries:
                 rate = summaries[name]["rate"]
                 print(f"{name}/floor = {rate / floor:.2f}    {name}/stock-echo = {rate / stock:.1f}x")
