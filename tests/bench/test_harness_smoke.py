@@ -18,9 +18,21 @@ def test_harness_runs_and_reports_every_target() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    for target in ("floor", "stock-echo", "app-echo", "helpline", "helpline+auth"):
+    for target in ("floor", "stock-echo", "app-echo", "helpline", "helpline-sdk", "helpline+auth"):
         assert re.search(rf"^{re.escape(target)}\s+\d+", out, re.M), out
     assert re.search(r"^helpline/floor = \d+\.\d\d", out, re.M), out
     assert "memory: helpline RSS" in out
     lost = re.search(r"^lost/duplicated replies: (.*)$", out, re.M)
     assert lost and all(pair.endswith(" 0/0") for pair in lost.group(1).split(", ")), out
+
+
+def test_breakdown_runs_and_splits_the_cpu() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.breakdown", "--seconds", "0.5", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    for target in ("floor", "helpline", "constant-answer"):
+        assert re.search(rf"^{re.escape(target)}\s+\d+\s+\d+\.\d+", out, re.M), out
+    assert re.search(r"^understanding the message \(routing\):\s+-?\d+\.\d+ ms$", out, re.M), out
