@@ -153,7 +153,11 @@ class PlainMessages:
         if decision is not Decision.ALLOW:
             turn_policy.note_rate_limited(self._metrics)
             if decision is Decision.LIMITED_NOTIFY:
-                await self._send_text(message, turn_policy.rate_limited_text(self._router()))
+                try:
+                    await self._send_text(message, turn_policy.rate_limited_text(self._router()))
+                except Exception as error:  # what the SDK turn's on_turn_error does
+                    if turn_policy.note_failure(error, self._metrics):
+                        await self._apologise(message)
             return True
         key = conversation_key(message.channel_id, message.conversation_id)
         responded = False

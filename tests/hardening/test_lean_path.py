@@ -210,3 +210,21 @@ async def test_lean_path_failures_are_logged_counted_and_apologised_for(
     assert metrics.turns_failed.labels(error="bug")._value.get() == 1
     assert metrics.turns_failed.labels(error="http_4xx")._value.get() == 1
     assert len(connector.messages()) == 2, "no apology sent into a connector that refuses"
+
+
+async def test_a_rate_limit_notice_that_cannot_be_delivered_is_counted_not_a_503(
+    make_client: MakeClient, connector: ConnectorStandIn, logs: CapturedLogs
+) -> None:
+    client = await make_client(rate_limit_messages=1, rate_limit_window=60.0, connector_attempts=1)
+    for text in ("hi", "groceries"):
+        body = act.message(connector.url, text, conversation_id=text)
+        assert (await client.post("/api/messages", json=body)).status == 200
+
+    async def refuse(call: ConnectorCall) -> web.Response:
+        return web.Response(status=403)
+
+    connector.behaviour = refuse
+    over = act.message(connector.url, "groceries again", conversation_id="groceries")
+    assert (await client.post("/api/messages", json=over)).status == 200
+    turn = logs.turns()[-1]
+    assert (turn["path"], turn["outcome"], turn["status"]) == ("lean", "reply_failed", 200)
