@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -64,6 +65,7 @@ def _phone(match: re.Match[str]) -> str:
     return PHONE
 
 
+@functools.lru_cache(maxsize=1024)  # a citizen's name comes with each of their messages
 def _name_parts(name: str) -> tuple[str, ...]:
     """The whole display name and each word of it of three letters or more."""
     name = " ".join(name.split())

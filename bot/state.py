@@ -79,6 +79,8 @@ class ConversationStore:
 
     async def write(self, loaded: ConversationData) -> None:
         """Store ``loaded`` if the turn changed it (refused if someone else wrote first)."""
+        if not loaded.data and loaded.snapshot == _EMPTY:
+            return  # still nothing to remember
         current = _snapshot(loaded.data)
         if current == loaded.snapshot:
             return

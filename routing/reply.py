@@ -60,6 +60,10 @@ class ConversationFacts:
     area: str | None = None  # an area id once known
     awaiting_area_for: tuple[str, ...] = ()  # service ids waiting for the citizen's area
 
+    def settled(self) -> "ConversationFacts":
+        """These facts with no question pending (the same object when none is: most turns)."""
+        return ConversationFacts(self.area) if self.awaiting_area_for else self
+
     def to_dict(self) -> dict[str, object]:
         return {"area": self.area, "awaiting_area_for": list(self.awaiting_area_for)}
 

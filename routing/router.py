@@ -78,11 +78,11 @@ class Router:
                 return self._route(facts.awaiting_area_for, facts, now, result)
             return self._ask_area(facts.awaiting_area_for, facts, result, not_recognised=True)
         if result.candidates:
-            return self._clarify(result, replace(facts, awaiting_area_for=()))
+            return self._clarify(result, facts.settled())
         if result.intents or result.intent:
             ids = result.intents or ((result.intent,) if result.intent else ())
             return self._route(ids, facts, now, result)
-        return self._fallback(replace(facts, awaiting_area_for=()), result)
+        return self._fallback(facts.settled(), result)
 
     def choose(self, value: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
         """A button press: routes directly, never through the classifier."""
@@ -101,7 +101,7 @@ class Router:
                 return Reply(kind="welcome", text=text, choices=self._menu(), facts=facts)
         elif value == TALK_TO_SOMEONE:
             return self._talk_to_someone(facts, now)
-        return self._fallback(replace(facts, awaiting_area_for=()), None)
+        return self._fallback(facts.settled(), None)
 
     # ----- replies ------------------------------------------------------------------------
     def _emergency(self, result: Classification, facts: ConversationFacts) -> Reply:
@@ -124,7 +124,7 @@ class Router:
             kind="emergency",
             text=reply.text,
             contacts=contacts,
-            facts=replace(facts, awaiting_area_for=()),
+            facts=facts.settled(),
             intent=result.intent,
             score=result.score,
         )
@@ -138,7 +138,7 @@ class Router:
     ) -> Reply:
         services = [s for s in (self.table.service(i) for i in service_ids) if s is not None]
         if not services:
-            return self._fallback(replace(facts, awaiting_area_for=()), result)
+            return self._fallback(facts.settled(), result)
         ids = tuple(s.id for s in services)
         area = facts.area if self.table.area(facts.area) is not None else None
         if area is None and any(s.has_area_contacts for s in services):
@@ -149,7 +149,7 @@ class Router:
             text=text,
             title=", ".join(s.title for s in services),
             contacts=contacts,
-            facts=replace(facts, awaiting_area_for=()),
+            facts=facts.settled(),
             intent=ids[0],
             intents=ids,
             score=result.score if result else 1.0,
@@ -233,7 +233,7 @@ class Router:
             kind="talk_to_someone",
             text=text,
             contacts=(view,),
-            facts=replace(facts, awaiting_area_for=()),
+            facts=facts.settled(),
         )
 
     # ----- pieces -------------------------------------------------------------------------
