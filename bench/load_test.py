@@ -73,12 +73,20 @@ class FlakyConnector:
     injected: Counter[str] = field(default_factory=Counter)
     runner: web.AppRunner | None = None
     port: int = 0
+    _failures: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Failures drawn from their own stream, in order of the calls: how many calls fail
+        # depends on the seed and the number of calls, not on how concurrent calls interleave
+        # with the delays and the clients' jitter (which once left a whole repetition with
+        # no failure at all).
+        self._failures = random.Random(self.rng.random())
 
     async def _reply(self, request: web.Request) -> web.StreamResponse:
         await request.read()
         await asyncio.sleep(self.rng.uniform(0, self.max_delay))
-        if self.rng.random() < self.fail_rate:
-            kind = self.rng.choice(["500", "503", "429", "drop"])
+        if self._failures.random() < self.fail_rate:
+            kind = self._failures.choice(["500", "503", "429", "drop"])
             self.injected[kind] += 1
             if kind == "drop":
                 if request.transport is not None:
