@@ -57,15 +57,12 @@ class Answers:
         self, text: str, choice: str | None, has_attachments: bool, state: dict[str, Any]
     ) -> Reply | None:
         """The reply to a message (``choice`` from a button press); None needs no answer."""
-        facts = ConversationFacts.from_dict(state.get("facts"))
-        router = self.router()
         if choice is not None:
-            return router.choose(choice, facts, self._clock())
-        if text:
-            return router.respond(text, facts, self._clock())
-        if has_attachments:
-            return router.respond("", facts, self._clock())  # a photo or file alone
-        return None  # an empty message needs no answer
+            return self.to_choice(choice, state)
+        if not text and not has_attachments:
+            return None  # an empty message needs no answer
+        facts = ConversationFacts.from_dict(state.get("facts"))
+        return self.router().respond(text, facts, self._clock())  # "": a photo or file alone
 
     def to_choice(self, choice: str, state: dict[str, Any]) -> Reply:
         facts = ConversationFacts.from_dict(state.get("facts"))

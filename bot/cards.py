@@ -192,9 +192,6 @@ class EncodedReplies:
             self._encoded[key] = encoded
         return encoded
 
-    def __len__(self) -> int:
-        return len(self._encoded)
-
 
 def encode(value: Any) -> bytes:
     """Compact UTF-8 JSON, as every reply is sent."""

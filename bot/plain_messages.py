@@ -103,7 +103,6 @@ class PlainMessages:
         self._metrics = metrics
         self._referrals = referrals
         self._encoded = EncodedReplies()
-        self._app_ids: dict[int, tuple[AuthenticateRequestResult, str | None]] = {}
         self._loop_time = asyncio.get_running_loop().time
 
     # ---- which messages ------------------------------------------------------------------
@@ -133,17 +132,10 @@ class PlainMessages:
             audience=result.audience or "",
         )
 
-    def _app_id(self, result: AuthenticateRequestResult) -> str | None:
-        # Results are cached and reused (bot/auth_cache.py): read the claims once per result.
-        known = self._app_ids.get(id(result))
-        if known is not None and known[0] is result:
-            return known[1]
+    @staticmethod
+    def _app_id(result: AuthenticateRequestResult) -> str | None:
         claims = result.claims_identity.claims if result.claims_identity else {}
-        app_id = JwtTokenValidation.get_app_id_from_claims(claims)
-        if len(self._app_ids) >= 1000:
-            self._app_ids.clear()
-        self._app_ids[id(result)] = (result, app_id)
-        return app_id
+        return JwtTokenValidation.get_app_id_from_claims(claims)
 
     # ---- answering -----------------------------------------------------------------------
     async def answer(self, message: PlainMessage) -> bool:

@@ -183,7 +183,8 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
     runtime = app[RUNTIME]
     started = time.perf_counter()
     inbound = await read_inbound(request)
-    plain = runtime.plain.take(inbound.body, inbound.auth_header) if runtime.plain else None
+    lean = runtime.plain
+    plain = lean.take(inbound.body, inbound.auth_header) if lean is not None else None
     # The SDK's model of the activity, which checks every field (400 before any turn).
     activity = inbound.activity() if plain is None else None
     record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], inbound.body)
@@ -192,9 +193,9 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
     try:
         with citizen_name(inbound.body["from"].get("name")):
             headers = {"X-Correlation-Id": record.correlation_id}
-            if plain is not None and runtime.plain:
+            if lean is not None and plain is not None:
                 record.path = "lean"
-                if await runtime.plain.answer(plain):
+                if await lean.answer(plain):
                     status = 200
                     return web.Response(status=status, headers=headers)
                 record.path = "sdk"
