@@ -1,0 +1,151 @@
+"""The database schema and its migrations, for both backends.
+
+Each migration is a list of statements per dialect, applied once, in order, in one
+transaction, and recorded in ``schema_version``. Migration 1 is the schema the first release
+created (``CREATE TABLE IF NOT EXISTS``), so a database from before migrations existed is
+picked up as it is. ``python -m bot.storage migrate`` applies them by hand; the app applies
+them when it opens the database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .db import POSTGRESQL, SQLITE, Connection
+
+log = logging.getLogger(__name__)
+
+_V1_COMMON = [
+    """CREATE TABLE IF NOT EXISTS bot_state (
+        key TEXT PRIMARY KEY,
+        etag TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated_at {real} NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS referrals (
+        reference TEXT PRIMARY KEY,
+        submission TEXT NOT NULL UNIQUE,
+        conversation TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        area TEXT,
+        need TEXT NOT NULL,
+        citizen_ref TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at {real} NOT NULL,
+        claimed_by TEXT,
+        claimed_at {real},
+        closed_at {real}
+    )""",
+    "CREATE INDEX IF NOT EXISTS referrals_conversation ON referrals (conversation)",
+    "CREATE INDEX IF NOT EXISTS referrals_closed ON referrals (closed_at)",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        id {serial},
+        reference TEXT NOT NULL REFERENCES referrals (reference) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at {real} NOT NULL,
+        last_error TEXT,
+        escalated_from INTEGER,
+        activity_id TEXT,
+        conversation_id TEXT,
+        service_url TEXT,
+        created_at {real} NOT NULL,
+        delivered_at {real}
+    )""",
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at)",
+    "CREATE INDEX IF NOT EXISTS deliveries_reference ON deliveries (reference)",
+    """CREATE TABLE IF NOT EXISTS conversation_refs (
+        conversation_id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL,
+        updated_at {real} NOT NULL
+    )""",
+]
+
+_V2_COMMON = [
+    # Outbox rows are leased by the instance sending them, so two instances never send the
+    # same delivery at once; a lease that runs out (the instance died) frees the row.
+    "ALTER TABLE deliveries ADD COLUMN lease_until {real}",
+    # The town or place the citizen typed, besides the area it belongs to.
+    "ALTER TABLE referrals ADD COLUMN town TEXT",
+    # Per-conversation message counts where several instances must agree (PostgreSQL).
+    """CREATE TABLE IF NOT EXISTS rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start {real} NOT NULL,
+        count INTEGER NOT NULL,
+        notified_at {real} NOT NULL
+    )""",
+]
+
+_TYPES = {
+    SQLITE: {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
+    POSTGRESQL: {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"},
+}
+
+
+def _render(statements: list[str], dialect: str) -> list[str]:
+    return [s.format(**_TYPES[dialect]) for s in statements]
+
+
+# (version, statements per dialect). Append new migrations; never edit an applied one.
+MIGRATIONS: list[tuple[int, dict[str, list[str]]]] = [
+    (1, {d: _render(_V1_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+    (2, {d: _render(_V2_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.one("SELECT MAX(version) AS v FROM schema_version")
+    return int(row["v"]) if row and row["v"] is not None else 0
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every migration not yet applied; returns the versions applied now."""
+    applied: list[int] = []
+    if conn.dialect == POSTGRESQL:
+        # Two instances starting at once: one migrates, the other waits, then finds it done.
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(7345129)")
+            applied = _apply(conn)
+        return applied
+    with conn.transaction():
+        applied = _apply(conn)
+    return applied
+
+
+def _apply(conn: Connection) -> list[int]:
+    done = current_version(conn)
+    applied = []
+    for version, statements in MIGRATIONS:
+        if version <= done:
+            continue
+        for statement in statements[conn.dialect]:
+            if statement.startswith("ALTER TABLE") and _column_exists(conn, statement):
+                continue
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        applied.append(version)
+    if applied:
+        log.info("database schema migrated to version %d", applied[-1])
+    return applied
+
+
+def _column_exists(conn: Connection, statement: str) -> bool:
+    """``ALTER TABLE t ADD COLUMN c ...`` where ``c`` exists already (a half-applied
+    migration from a copy of the database): skip it rather than fail."""
+    words = statement.split()
+    table, column = words[2], words[5]
+    if conn.dialect == SQLITE:
+        return any(r["name"] == column for r in conn.all(f"PRAGMA table_info({table})"))
+    row = conn.one(
+        "SELECT 1 AS found FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        (table, column),
+    )
+    return row is not None

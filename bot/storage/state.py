@@ -1,0 +1,164 @@
+"""Conversation state: one small JSON object per key, with eTags.
+
+The Bot Framework ``Storage`` contract, per key: a read gives the item and its eTag; a
+write names the eTag it read and is refused (:class:`EtagConflict`) when someone else wrote
+in between, so two turns of one conversation on two instances cannot silently overwrite
+each other. ``etag=None`` on a write means "this key did not exist when I read it"; ``"*"``
+means "whatever is there". Every write gets a new eTag.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .db import Connection, Database, EtagConflict, like_prefix
+
+ANY = "*"
+_EMPTY = "{}"
+
+
+def snapshot(data: dict[str, Any]) -> str:
+    """A canonical JSON text of ``data`` (what is stored, and how a change is noticed)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(slots=True)
+class StateItem:
+    """A key's state as read, for the duration of one turn."""
+
+    key: str
+    data: dict[str, Any]
+    etag: str | None  # None: the key did not exist
+    stored: str = field(default=_EMPTY)  # the snapshot as read: unchanged data is not written
+
+    @property
+    def changed(self) -> bool:
+        if not self.data and self.stored == _EMPTY:
+            return False
+        return snapshot(self.data) != self.stored
+
+
+def _read(conn: Connection, key: str) -> StateItem:
+    row = conn.one("SELECT etag, data FROM bot_state WHERE key = ?", (key,))
+    if row is None:
+        return StateItem(key, {}, None)
+    text = row["data"]
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        data = {}
+    return StateItem(key, data, row["etag"], snapshot(data))
+
+
+def _write(conn: Connection, key: str, text: str, expected: str | None) -> str:
+    etag = uuid.uuid4().hex
+    now = time.time()
+    if expected == ANY:
+        conn.execute(
+            "INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (key, etag, text, now),
+        )
+        return etag
+    if expected is None:
+        changed = conn.execute(
+            "INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            (key, etag, text, now),
+        )
+    else:
+        changed = conn.execute(
+            "UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ? AND etag = ?",
+            (etag, text, now, key, expected),
+        )
+    if changed != 1:
+        raise EtagConflict(f"state of {key!r} changed since it was read")
+    return etag
+
+
+def delete_conversation(conn: Connection, key: str) -> int:
+    """Inside a transaction: delete ``key`` and every key under it (``key/...``)."""
+    return conn.execute(
+        "DELETE FROM bot_state WHERE key = ? OR key LIKE ? ESCAPE '\\'", (key, like_prefix(key))
+    )
+
+
+class StateStore:
+    """Conversation state over a :class:`~bot.storage.db.Database`.
+
+    Keys read and found missing are remembered (bounded), so the first message of each new
+    conversation (most of a surge) reads no row it knows is not there. Only this process's
+    writes create rows on a one-instance backend; with several instances (PostgreSQL) the
+    memory is off, since another instance may create the row."""
+
+    _ABSENT_MAX = 100_000
+
+    def __init__(self, db: Database, *, remember_absent: bool | None = None) -> None:
+        self.db = db
+        self._remember_absent = db.dialect == "sqlite" if remember_absent is None else remember_absent
+        self._absent: set[str] = set()
+
+    async def read(self, key: str) -> StateItem:
+        if key in self._absent:
+            return StateItem(key, {}, None)
+        item = self.db.read_now(lambda c: _read(c, key))
+        if item is None:
+            item = await self.db.call(lambda c: _read(c, key))
+        if item.etag is None and self._remember_absent:
+            if len(self._absent) >= self._ABSENT_MAX:
+                self._absent.clear()
+            self._absent.add(key)
+        return item
+
+    async def write(self, item: StateItem) -> bool:
+        """Store ``item`` if the turn changed it; True when written. Raises
+        :class:`EtagConflict` when someone else wrote it since it was read."""
+        if not item.changed:
+            return False
+        text = snapshot(item.data)
+        expected = item.etag
+
+        def store(conn: Connection) -> str:
+            with conn.transaction(durable=False):
+                return _write(conn, item.key, text, expected)
+
+        # Forgotten as missing before the write, and again once it is committed: a read
+        # meanwhile may have found the row not there yet.
+        self._absent.discard(item.key)
+        try:
+            item.etag = await self.db.call(store)
+        finally:
+            self._absent.discard(item.key)
+        item.stored = text
+        return True
+
+    async def put(self, key: str, data: dict[str, Any], etag: str | None = ANY) -> str:
+        """Write ``data`` under ``key`` with the given eTag expectation; returns the new eTag."""
+        text = snapshot(data)
+
+        def store(conn: Connection) -> str:
+            with conn.transaction(durable=False):
+                return _write(conn, key, text, etag)
+
+        self._absent.discard(key)
+        try:
+            return await self.db.call(store)
+        finally:
+            self._absent.discard(key)
+
+    async def delete(self, key: str) -> None:
+        """Delete ``key`` and everything stored under it."""
+
+        def remove(conn: Connection) -> int:
+            with conn.transaction():
+                return delete_conversation(conn, key)
+
+        await self.db.call(remove)
+
+    def forget(self, key: str) -> None:
+        """Another operation deleted ``key`` (e.g. an erasure in a shared transaction)."""
+        self._absent.discard(key)

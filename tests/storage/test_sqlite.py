@@ -1,0 +1,149 @@
+"""What only the embedded SQLite backend promises: private files, a bounded wait for another
+writer, erased bytes gone from the files, and an older database picked up as it is."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Storage, StorageBusy, open_database
+from bot.storage.db import Connection
+from bot.storage.records import NewReferral
+from bot.storage.schema import LATEST, current_version
+from bot.storage.state import delete_conversation
+from bot.storage.referrals import erase_conversation
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_files_are_private(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "var" / "helpline.db"))
+    storage = Storage.build(db, lambda: "MAY-X")
+    await storage.state.put("k", {"v": 1})
+    assert _mode(tmp_path / "var") == 0o700
+    for name in ("helpline.db", "helpline.db-wal", "helpline.db-shm"):
+        assert _mode(tmp_path / "var" / name) == 0o600, name
+    db.close()
+
+
+async def test_a_write_waits_at_most_two_seconds_for_another_writer(tmp_path: Path) -> None:
+    path = tmp_path / "helpline.db"
+    db = open_database(str(path))
+    storage = Storage.build(db, lambda: "MAY-X")
+    await storage.state.put("k", {"v": 1})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
+    try:
+        started = time.monotonic()
+        with pytest.raises(StorageBusy):
+            await storage.state.put("k", {"v": 2})
+        waited = time.monotonic() - started
+        assert waited < 3.0, waited
+        # Reads on the event loop never wait for it.
+        assert (await storage.state.read("k")).data == {"v": 1}
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    await storage.state.put("k", {"v": 3})  # and the store works again afterwards
+    db.close()
+
+
+def _scan(folder: Path, needles: list[bytes]) -> list[str]:
+    found = []
+    for file in folder.iterdir():
+        data = file.read_bytes()
+        found += [f"{file.name}: {n!r}" for n in needles if n in data]
+    return found
+
+
+async def test_erased_details_leave_no_bytes_in_the_database_files(tmp_path: Path) -> None:
+    folder = tmp_path / "var"
+    db = open_database(str(folder / "helpline.db"))
+    storage = Storage.build(db, lambda: "MAY-QXRT")
+    secrets = [b"Philomena Quigley-Xander", b"0871239876", b"my zebra needs feeding daily"]
+    conversation = "msteams/conversations/erase-me"
+    await storage.referrals.create(
+        NewReferral(
+            submission="s",
+            conversation=conversation,
+            service_id="groceries",
+            name=secrets[0].decode(),
+            phone=secrets[1].decode(),
+            area=None,
+            need=secrets[2].decode(),
+            citizen_ref={},
+        ),
+        [],
+        1.0,
+    )
+    await storage.state.put(conversation, {"note": secrets[2].decode()})
+    assert _scan(folder, secrets)  # the test can fail: the values are there first
+
+    def erase(conn: Connection) -> None:
+        with conn.transaction():
+            erase_conversation(conn, conversation)
+            delete_conversation(conn, conversation)
+        conn.checkpoint()
+
+    await db.call(erase)
+    assert _scan(folder, secrets) == []
+    db.close()
+
+
+def test_a_database_from_before_migrations_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.executescript(
+        """
+        CREATE TABLE bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, data TEXT NOT NULL,
+            updated_at REAL NOT NULL);
+        INSERT INTO bot_state VALUES ('k', 'e1', '{"area": "ballina"}', 1.0);
+        """
+    )
+    raw.close()
+    db = open_database(str(path))
+    assert db.call_sync(current_version) == LATEST
+    item = asyncio.run(Storage.build(db, lambda: "X").state.read("k"))
+    assert item.data == {"area": "ballina"} and item.etag == "e1"
+    db.close()
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    from bot.storage.schema import migrate
+
+    db = open_database(str(tmp_path / "h.db"))
+    db.call_sync(lambda c: c.one("SELECT 1"))
+    assert db.call_sync(migrate) == []
+    db.close()
+
+
+def test_busy_writer_thread_does_not_block_the_event_loop(tmp_path: Path) -> None:
+    """While a write waits for the lock in the worker thread, the loop keeps serving."""
+    path = tmp_path / "h.db"
+    db = open_database(str(path))
+    storage = Storage.build(db, lambda: "X")
+
+    async def main() -> int:
+        await storage.state.put("k", {"v": 1})
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        ticks = 0
+        writer = asyncio.create_task(storage.state.put("k", {"v": 2}))
+        while not writer.done():
+            ticks += 1
+            await asyncio.sleep(0.01)
+        holder.execute("ROLLBACK")
+        holder.close()
+        with pytest.raises(StorageBusy):
+            writer.result()
+        return ticks
+
+    assert asyncio.run(main()) > 50
+    db.close()
