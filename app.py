@@ -12,9 +12,9 @@ import sys
 
 from aiohttp import web
 
-from bot.lifecycle import settle_heap
-from bot.logs import configure_logging
-from bot.server import create_app
+from bot.web.lifecycle import settle_heap
+from bot.ops.logs import configure_logging
+from bot.web.app import create_app
 from config.settings import Settings, SettingsError
 from routing.errors import ConfigError
 

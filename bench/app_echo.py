@@ -1,33 +1,40 @@
-"""The helpline app with its turn replaced by an echo, for the benchmark: the same HTTP
-endpoint, adapter, authentication, limits, metrics and SDK pipeline, but no classification,
-routing, cards or state. The gap to the full bot is the helpline's own work per message; the
-gap to the floor is the app shell's and the SDK's.
+"""The helpline app with its handlers replaced by an echo, for the benchmark: the same HTTP
+endpoint, authentication, Bot Framework adapter, turn core (rate limit, state read and
+write), metrics and logs, but no classification, routing or cards. The gap to the full bot
+is the helpline's own work per message; the gap to the floor is the app shell's.
 
 Run: python -m bench.app_echo PORT
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import sys
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext
 
-from bot.lifecycle import settle_heap
-from bot.server import RUNTIME, create_app
+from bot.core.turn import Turn
+from bot.web.app import RUNTIME, create_app
+from bot.web.lifecycle import settle_heap
 from config.settings import Settings
 
 
-async def _echo(context: TurnContext) -> None:
-    await context.send_activity(f"echo: {context.activity.text}")
+class Echo:
+    name = "echo"
+
+    def check(self, turn: Turn) -> bool | None:
+        return True if turn.inbound.kind == "message" else None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        turn.say_text(f"echo: {turn.text}")
+        return True
 
 
 async def _swap_turn(app: web.Application) -> AsyncIterator[None]:
-    app[RUNTIME] = dataclasses.replace(app[RUNTIME], logic=_echo)
+    app[RUNTIME].runner.handlers = (Echo(),)
     yield
 
 

@@ -27,7 +27,7 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from bot.referrals.db import Database  # noqa: E402
 from bot.referrals.model import NewReferral, Target  # noqa: E402
 from bot.referrals.store import ReferralStore  # noqa: E402
-from bot.server import create_app  # noqa: E402
+from bot.web.app import create_app  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from tests.referrals.support import routing_with_referrals  # noqa: E402
 from tests.support import activities as act  # noqa: E402

@@ -1,8 +1,7 @@
 """Endpoint throughput benchmark: the helpline bot against the protocol floor and a stock SDK
 echo bot, each in its own process, driven in alternating rounds over loopback. "app-echo" is
-the helpline app with its turn replaced by an echo on the SDK's turn pipeline
-(bench/app_echo.py); "helpline-sdk" is the helpline with its lean path for plain messages
-turned off (LEAN_PATH=off), so every message takes the SDK's turn pipeline.
+the helpline app with its handlers replaced by an echo (bench/app_echo.py): the same shell,
+adapter and turn core, none of the helpline's own work.
 
     .venv/bin/python -m bench.run [--seconds 5] [--rounds 3] [--concurrency 8]
 
@@ -152,9 +151,6 @@ async def main_async(args: argparse.Namespace) -> int:
         targets.append(Target("app-echo", app_echo))
         env = {"PORT": "{port}", "LOG_LEVEL": "WARNING"}
         targets.append(Target("helpline", start("helpline", ["app.py"], env)))
-        # The same bot with every activity on the SDK's turn pipeline (no lean path).
-        sdk_env = {**env, "LEAN_PATH": "off"}
-        targets.append(Target("helpline-sdk", start("helpline-sdk", ["app.py"], sdk_env)))
         if args.auth:
             from bench.auth_target import auth_target
 
@@ -172,7 +168,7 @@ async def main_async(args: argparse.Namespace) -> int:
         floor = summaries["floor"]["rate"]
         stock = summaries["stock-echo"]["rate"]
         print()
-        for name in ("app-echo", "helpline-sdk", "helpline", "helpline+auth"):
+        for name in ("app-echo", "helpline", "helpline+auth"):
             if name in summaries:
                 rate = summaries[name]["rate"]
                 print(f"{name}/floor = {rate / floor:.2f}    {name}/stock-echo = {rate / stock:.1f}x")

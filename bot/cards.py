@@ -1,28 +1,22 @@
-"""Turn a channel-neutral routing ``Reply`` into a Bot Framework activity.
+"""Adaptive Cards as JSON: the contact card of a routed reply and the pieces staff cards use.
 
-Every reply sets ``text`` (channels without cards and notifications show it). Contacts come
-as an Adaptive Card (schema 1.5, the highest Teams renders) with ``tel:``/``mailto:`` actions.
-Choices are suggested actions; in Teams group chats and channels, which do not show suggested
-actions, they are card buttons instead.
+Schema 1.5, the highest Teams renders. Text a citizen wrote is never put in a ``TextBlock``
+(which renders markdown: a citizen's ``[link](https://...)`` would arrive as a live link);
+:func:`literal` puts it in a ``RichTextBlock`` whose ``TextRun`` is shown as typed. No
+Bot Framework types here: the adapter (``bot/botframework/render.py``) places the card in
+an activity.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from botbuilder.schema import Activity
-
 from routing.reply import Choice, ContactView, Reply
-
-from .wire import model_from_json
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 CHOICE_KEY = "choice"
-GROUP_SCOPES = ("channel", "groupChat")
 
 
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
@@ -71,11 +65,26 @@ def _submit(choice: Choice) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": choice.label, "data": {CHOICE_KEY: choice.value}}
 
 
+def _merged(contacts: tuple[ContactView, ...]) -> list[ContactView]:
+    """Services that share one contact (two services, both the county helpline) shown as
+    one block with both titles, so the card has one number and one Call button for it."""
+    groups: dict[tuple[object, ...], list[ContactView]] = {}
+    for c in contacts:
+        groups.setdefault((c.name, c.phone, c.email, c.area, c.status), []).append(c)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        titles = ", ".join(dict.fromkeys(c.service_title for c in group if c.service_title))
+        ready = tuple(dict.fromkeys(r for c in group for r in c.have_ready))
+        merged.append(replace(first, service_title=titles, have_ready=ready))
+    return merged
+
+
 def adaptive_card(reply: Reply, *, with_buttons: bool) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if reply.title:
         body.append(_text_block(reply.title, weight="Bolder", size="Large"))
-    for contact in reply.contacts:
+    for contact in _merged(reply.contacts):
         body.extend(_contact_items(contact, reply.title))
     if not reply.contacts:
         body.append(_text_block(reply.text))
@@ -90,112 +99,29 @@ def adaptive_card(reply: Reply, *, with_buttons: bool) -> dict[str, Any]:
     return card
 
 
-class ReplyActivity(Activity):
-    """A reply built fresh for one send and never changed afterwards.
-
-    ``TurnContext.send_activities`` deep-copies every outgoing activity before stamping the
-    conversation reference on it; for a reply with a card that copy was the largest single
-    cost of a turn. Stamping only assigns top-level fields, so a shallow copy is faithful.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> "ReplyActivity":
-        return copy.copy(self)
-
-
-def as_markdown(text: str) -> str:
-    """Teams, Web Chat and the Emulator render message text as markdown, where a single
-    line break is only a space: every line of the plain reply becomes its own paragraph
-    ("- " lines then show as a list)."""
-    lines = [line.strip() for line in text.splitlines()]
-    return "\n\n".join(line for line in lines if line)
-
-
-def _teams_text(reply: Reply) -> str:
-    """Teams shows a message's text right above its card, so a routed reply's full text
-    would show every contact twice. There the text is the lead sentence and each service's
-    number (enough for the notification); the full text goes in ``summary``."""
-    lead = reply.text.split("\n\n", 1)[0]
-    lines = [lead]
-    for contact in reply.contacts:
-        label = contact.service_title or contact.name
-        number = contact.phone or contact.email
-        if number:
-            lines.append(f"{label}: {number}")
-    return "\n".join(dict.fromkeys(lines))
-
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """What about the conversation changes how a reply looks."""
-
-    teams: bool  # Teams: short text above a routed card
-    card_buttons: bool  # Teams group chats and channels show no suggested actions
-
-    @classmethod
-    def of(cls, channel_id: str | None, conversation_type: str | None) -> "Shape":
-        if channel_id != "msteams":
-            return _ELSEWHERE
-        return _TEAMS_GROUP if conversation_type in GROUP_SCOPES else _TEAMS_PERSONAL
-
-
-_ELSEWHERE = Shape(teams=False, card_buttons=False)
-_TEAMS_PERSONAL = Shape(teams=True, card_buttons=False)
-_TEAMS_GROUP = Shape(teams=True, card_buttons=True)
-
-
-def reply_fields(reply: Reply, shape: Shape) -> dict[str, Any]:
-    """The reply's own fields in Bot Framework JSON: everything but the addressing."""
-    fields: dict[str, Any] = {
-        "type": "message",
-        "text": as_markdown(reply.text),
-        "textFormat": "markdown",
-        "inputHint": "acceptingInput",
+def literal(text: str, **extra: Any) -> dict[str, Any]:
+    """A block showing ``text`` exactly as typed (no markdown, no links)."""
+    return {
+        "type": "RichTextBlock",
+        "inlines": [{"type": "TextRun", "text": text}],
+        **extra,
     }
-    if shape.teams and reply.kind == "routed" and reply.contacts:
-        fields["text"] = as_markdown(_teams_text(reply))
-        fields["summary"] = reply.text
-    if reply.contacts or (shape.card_buttons and reply.choices):
-        card = adaptive_card(reply, with_buttons=shape.card_buttons)
-        fields["attachments"] = [{"contentType": ADAPTIVE_CARD, "content": card}]
-    if reply.choices and not shape.card_buttons:
-        fields["suggestedActions"] = {
-            "actions": [{"type": "imBack", "title": c.label, "value": c.label} for c in reply.choices]
-        }
-    return fields
 
 
-def reply_activity(reply: Reply, incoming: Activity) -> Activity:
-    """The activity that answers ``incoming`` with ``reply`` (the SDK's turn sends it)."""
-    conversation_type = incoming.conversation.conversation_type if incoming.conversation else None
-    fields = reply_fields(reply, Shape.of(incoming.channel_id, conversation_type))
-    activity: Activity = model_from_json(ReplyActivity, fields)
-    return activity
+def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+    }
+    if actions:
+        out["actions"] = actions
+    return out
 
 
-class EncodedReplies:
-    """Replies' own fields as encoded JSON, each built once: many citizens asking the same
-    thing in the same minute get the same contacts, so the card is rendered and encoded once
-    per (reply, shape) and only the addressing is added per message. Bounded (oldest out)."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._encoded: dict[tuple[Any, ...], bytes] = {}
-
-    def fields(self, reply: Reply, shape: Shape) -> bytes:
-        """The JSON members of the reply's fields, without the enclosing braces."""
-        key = (reply.kind, reply.text, reply.title, reply.contacts, reply.choices, shape)
-        encoded = self._encoded.get(key)
-        if encoded is None:
-            encoded = encode(reply_fields(reply, shape))[1:-1]
-            if len(self._encoded) >= self._size:
-                del self._encoded[next(iter(self._encoded))]
-            self._encoded[key] = encoded
-        return encoded
-
-
-def encode(value: Any) -> bytes:
-    """Compact UTF-8 JSON, as every reply is sent."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+def attachment(content: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": ADAPTIVE_CARD, "content": content}
 
 
 def choice_from_value(value: Any) -> str | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .channel import ChannelEndpoints, ChannelSettingError
+
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
@@ -71,9 +73,6 @@ class Settings:
     rate_limit_messages: int = 20  # messages per conversation ...
     rate_limit_window: float = 10.0  # ... in this many seconds
     max_concurrent_turns: int = 200  # more in flight at once: 503 + Retry-After
-    # Plain one-to-one messages answered without the SDK's turn pipeline (bot/plain_messages.py);
-    # False sends every activity through the SDK (same answers, about half the throughput).
-    lean_path: bool = True
     # Shutdown (SIGTERM): finish in-flight turns for at most this long, then exit.
     shutdown_grace: float = 20.0
     # Logs: "json" (one JSON object a line) or "text".
@@ -89,6 +88,11 @@ class Settings:
     referral_retry_seconds: float = 2.0  # wait before the 2nd try; doubles each try ...
     referral_retry_max_seconds: float = 600.0  # ... up to this
     referral_webhook_timeout: float = 10.0
+    # Where tokens come from and are checked (config/channel.py: the SDK's setting names).
+    channel: ChannelEndpoints = ChannelEndpoints()
+    # Service URLs replies may go to when no token vouches for one (Emulator tokens carry no
+    # serviceurl claim): loopback only unless listed here (ALLOWED_SERVICE_URLS, comma-separated).
+    allowed_service_urls: tuple[str, ...] = ()
 
     @property
     def auth_enabled(self) -> bool:
@@ -141,7 +145,6 @@ class Settings:
             rate_limit_messages=_int(env, "RATE_LIMIT_MESSAGES", 20, minimum=1),
             rate_limit_window=_float(env, "RATE_LIMIT_WINDOW_SECONDS", 10.0, minimum=0.1),
             max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 200, minimum=1),
-            lean_path=_choice(env, "LEAN_PATH", ("on", "off"), "on") == "on",
             shutdown_grace=_float(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
             log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),
             log_hash_key=env.get("LOG_HASH_KEY", ""),
@@ -152,4 +155,24 @@ class Settings:
             referral_retry_seconds=_float(env, "REFERRAL_RETRY_SECONDS", 2.0, minimum=0.001),
             referral_retry_max_seconds=_float(env, "REFERRAL_RETRY_MAX_SECONDS", 600.0, minimum=0.001),
             referral_webhook_timeout=_float(env, "REFERRAL_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            channel=_channel(env),
+            allowed_service_urls=_service_urls(env),
         )
+
+
+def _channel(env: Mapping[str, str]) -> ChannelEndpoints:
+    try:
+        return ChannelEndpoints.from_env(env)
+    except ChannelSettingError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _service_urls(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("ALLOWED_SERVICE_URLS", "")
+    urls = tuple(u.strip().rstrip("/") for u in raw.split(",") if u.strip())
+    for url in urls:
+        if not url.startswith(("https://", "http://")):
+            raise SettingsError(
+                f"ALLOWED_SERVICE_URLS: {url!r} is not an http(s) URL (list them comma-separated)"
+            )
+    return urls

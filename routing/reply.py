@@ -18,6 +18,8 @@ ReplyKind = Literal[
     "emergency",  # 112/999 or Samaritans, nothing else
     "talk_to_someone",  # the citizen asked for a person
     "team_intro",  # the bot was added to a team or group chat
+    "text",  # a plain message (the call-back form's questions, notes, small talk)
+    "apology",  # the bot failed or was too busy: sorry, and the helpline number
 ]
 
 # Values carried by buttons. A button press routes directly, never through fuzzy matching.

@@ -65,9 +65,17 @@ class Router:
     def team_intro(self) -> Reply:
         return Reply(kind="team_intro", text=self.messages.team_intro)
 
-    def respond(self, text: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+    def respond(
+        self,
+        text: str,
+        facts: ConversationFacts,
+        now: dt.datetime | None = None,
+        result: Classification | None = None,
+    ) -> Reply:
+        """The reply to ``text``; ``result`` is its classification when the caller already
+        has it (the bot classifies once per message)."""
         now = now or dt.datetime.now(DUBLIN)
-        result = self.classify(text)
+        result = result if result is not None else self.classify(text)
         if result.is_emergency:
             return self._emergency(result, facts)
         found = self.table.area_matcher.find(text)

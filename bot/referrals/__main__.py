@@ -21,8 +21,8 @@ from typing import TextIO
 
 from routing.hours import DUBLIN
 
-from . import store
-from .db import Database
+from ..storage import open_database
+from ..storage import referrals as store
 
 DEFAULT_DB = "var/helpline.db"
 
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     if not path.exists():
         print(f"no database at {path} (set HELPLINE_DB or use --db)", file=sys.stderr)
         return 2
-    db = Database(path)
+    db = open_database(str(path))
     try:
         if args.command == "list":
             rows = db.call_sync(lambda c: store.listing(c, args.limit))

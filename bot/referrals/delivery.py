@@ -17,23 +17,21 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
 from routing.hours import DUBLIN
 from routing.model import RoutingTable
 from routing.referrals import Destination, ReferralConfig
 
-from ..adapter import HelplineAdapter
-from ..connector import ConnectorError
-from .model import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
-from .staff_card import card_attachment, erased_card, staff_card_for
-from .store import ReferralStore
+from ..conversation import Account, Address, CardUpdate
+from ..storage.referrals import OUTBOX_CHANNEL, ReferralStore
+from ..storage.records import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
+from .service import address_from_stored, first_name
+from .staff_card import staff_card_for
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +40,18 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 REFERENCE_HEADER = "X-Helpline-Reference"
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
-Logic = Callable[[TurnContext], Awaitable[None]]
-Proactive = Callable[[ConversationReference, Logic], Awaitable[None]]
+class Channel(Protocol):
+    """Sends into conversations on the bot's own initiative (the Bot Framework adapter
+    implements it). Failures raise :class:`DeliveryFailed` (``retryable`` set by status)."""
+
+    async def send_text(self, address: Address, text: str) -> str:
+        """Post a plain message; returns the new message's id."""
+
+    async def send_card(self, address: Address, text: str, card: dict[str, Any]) -> str:
+        """Post a message carrying an Adaptive Card; returns its id."""
+
+    async def update_card(self, address: Address, activity_id: str, card: dict[str, Any]) -> None:
+        """Replace the card of a message sent earlier."""
 
 
 class DeliveryFailed(Exception):
@@ -92,62 +100,13 @@ def webhook_payload(
     }
 
 
-def proactive_sender(adapter: Any, app_id: str) -> Proactive:
-    """Continue a conversation through ``adapter`` (a ``CloudAdapterBase``) as this bot."""
-    from botbuilder.core.conversation_reference_extension import get_continuation_activity
-    from botframework.connector.auth import AuthenticationConstants
-
-    audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE if app_id else None
-
-    async def send(reference: ConversationReference, logic: Logic) -> None:
-        identity = adapter.create_claims_identity(app_id or None)
-        activity = get_continuation_activity(reference)
-        if isinstance(adapter, HelplineAdapter):
-            # HelplineAdapter sends through its pooled ConnectorSender and needs no msrest
-            # client, whose construction in process_proactive costs ~8 ms of CPU per message
-            # on the event loop. Same turn context otherwise (CloudAdapterBase's own helper).
-            context = adapter._create_turn_context(  # noqa: SLF001
-                activity, identity, audience, None, None, logic, None
-            )
-            await adapter.run_pipeline(context, logic)
-            return
-        await adapter.process_proactive(identity, activity, audience, logic)
-
-    return send
-
-
-async def _run_proactive(
-    proactive: Proactive, reference: ConversationReference, activity: Activity
-) -> str:
-    """Send ``activity`` into ``reference``'s conversation; returns the new activity id. The
-    adapter's turn-error handler would swallow a failure, so it is carried out by hand."""
-    outcome: dict[str, Any] = {}
-
-    async def logic(context: TurnContext) -> None:
-        try:
-            response = await context.send_activity(activity)
-            outcome["id"] = response.id if response else None
-        except Exception as error:  # re-raised below, outside the adapter's pipeline
-            outcome["error"] = error
-
-    await proactive(reference, logic)
-    error = outcome.get("error")
-    if isinstance(error, ConnectorError):
-        raise DeliveryFailed(error.kind, retryable=error.retryable)
-    if error is not None:
-        raise DeliveryFailed(type(error).__name__)
-    if "id" not in outcome:
-        raise DeliveryFailed("not_sent")
-    return str(outcome["id"] or "")
-
-
 class OutboxSender:
     def __init__(
         self,
         store: ReferralStore,
         table: Callable[[], RoutingTable],
         session: aiohttp.ClientSession,
-        proactive: Proactive,
+        channel: Channel,
         *,
         env: Mapping[str, str],
         policy: RetryPolicy | None = None,
@@ -159,7 +118,7 @@ class OutboxSender:
         self._store = store
         self._table = table
         self._session = session
-        self._proactive = proactive
+        self._channel = channel
         self._env = env
         self._policy = policy or RetryPolicy()
         self._timeout = aiohttp.ClientTimeout(total=webhook_timeout)
@@ -168,8 +127,17 @@ class OutboxSender:
         self._now = wall_clock
         self._wake = asyncio.Event()
 
-    async def clear_cards(self, cards: list[Delivery]) -> None:
-        await redact_cards(self._proactive, cards, self._table().referrals)
+    async def update_cards(self, updates: list[CardUpdate]) -> None:
+        """Best effort: replace staff cards (claimed, or the citizen's details erased)."""
+        for update in updates:
+            try:
+                await self._channel.update_card(update.address, update.activity_id, update.card)
+            except Exception as error:  # the change itself is done; the card is cosmetic
+                log.warning("staff card not updated (%s)", type(error).__name__)
+
+    async def listen(self, db: Any) -> None:
+        """Wake up when another instance queues a delivery (PostgreSQL); a hint only."""
+        await db.listen(OUTBOX_CHANNEL, self.wake)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next idle tick."""
@@ -349,38 +317,23 @@ class OutboxSender:
         escalated_from: str | None,
     ) -> dict[str, str | None]:
         conversation_id = str(destination.conversation)
-        captured = await self._store.conversation_ref(conversation_id)
-        if captured is not None:
-            reference = ConversationReference().deserialize(captured)
-        elif destination.service_url:
-            reference = ConversationReference().deserialize(
-                {
-                    "channelId": "msteams",
-                    "serviceUrl": destination.service_url,
-                    "conversation": {"id": conversation_id, "isGroup": True},
-                }
+        address = address_from_stored(await self._store.conversation_ref(conversation_id))
+        if address is None and destination.service_url:
+            address = Address(
+                "msteams", conversation_id, destination.service_url, Account(""), scope="channel"
             )
-        else:
+        if address is None:
             raise DeliveryFailed("teams_conversation_not_known")
         service = table.service(referral.service_id)
         card = staff_card_for(referral, config, table, escalated_from=escalated_from)
-        activity = Activity(
-            type=ActivityTypes.message,
-            text=config.staff["title"].format(
-                service=service.title if service else referral.service_id
-            )
-            + f" ({referral.reference})",
-            attachments=[
-                Attachment(
-                    **{"content_type": card_attachment(card)["contentType"], "content": card}
-                )
-            ],
-        )
-        activity_id = await _run_proactive(self._proactive, reference, activity)
+        text = config.staff["title"].format(
+            service=service.title if service else referral.service_id
+        ) + f" ({referral.reference})"
+        activity_id = await self._channel.send_card(address, text, card)
         return {
             "activity_id": activity_id,
             "conversation_id": conversation_id,
-            "service_url": reference.service_url,
+            "service_url": address.service_url,
         }
 
     async def _notify_citizen(self, referral: Referral, table: RoutingTable) -> None:
@@ -389,59 +342,12 @@ class OutboxSender:
             raise DeliveryFailed("nothing_to_say", retryable=False)
         who = config.plan(referral.service_id).who
         text = config.messages["claimed"].format(
-            reference=referral.reference, staff=referral.claimed_by, who=who
+            reference=referral.reference, staff=first_name(referral.claimed_by), who=who
         )
-        reference = ConversationReference().deserialize(referral.citizen_ref)
-        activity = Activity(type=ActivityTypes.message, text=text, text_format="plain")
-        await _run_proactive(self._proactive, reference, activity)
-
-
-async def redact_cards(
-    proactive: Proactive, cards: list[Delivery], config: ReferralConfig | None
-) -> None:
-    """Best effort, after a citizen's "delete my details": replace the staff cards that
-    showed their details with a card saying they were deleted."""
-    if config is None:
-        return
-    for card in cards:
-        if not (card.activity_id and card.conversation_id and card.service_url):
-            continue
-        reference = ConversationReference().deserialize(
-            {
-                "channelId": "msteams",
-                "serviceUrl": card.service_url,
-                "conversation": {"id": card.conversation_id},
-            }
-        )
-        update = Activity(
-            id=card.activity_id,
-            type=ActivityTypes.message,
-            attachments=[
-                Attachment(
-                    content_type=card_attachment({})["contentType"],
-                    content=erased_card(card.reference, config),
-                )
-            ],
-        )
-        failed: list[BaseException] = []
-
-        async def logic(
-            context: TurnContext,
-            update: Activity = update,
-            failed: list[BaseException] = failed,
-        ) -> None:
-            try:
-                await context.update_activity(update)
-            except Exception as error:  # noted below; the pipeline would swallow it
-                failed.append(error)
-
-        await proactive(reference, logic)
-        if failed:
-            log.warning(
-                "referral %s: staff card not cleared (%s)", card.reference, type(failed[0]).__name__
-            )
-        else:
-            log.info("referral %s: staff card cleared after erasure", card.reference)
+        address = address_from_stored(referral.citizen_ref)
+        if address is None:
+            raise DeliveryFailed("citizen_address_unknown", retryable=False)
+        await self._channel.send_text(address, text)
 
 
 def health(summary: Mapping[str, int]) -> dict[str, Any]:

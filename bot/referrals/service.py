@@ -1,185 +1,147 @@
-"""What the bot's turn handling asks of the referral feature.
+"""What the conversation core asks of the referral feature, free of any channel SDK.
 
 - :meth:`Referrals.offer` adds "Ask them to call me back" under a routed reply.
-- :meth:`Referrals.on_message` runs the callback dialog, "delete my details" and "what
-  happened to MAY-XXXX" (answers True when it handled the message).
-- :meth:`Referrals.on_staff_action` handles "I'll take it" on a staff card.
-- :meth:`Referrals.capture` remembers how to reach a team or chat the bot was added to.
-
-The referral is committed to the database before the citizen is told its reference.
+- :meth:`Referrals.form` gives the call-back form's rules for the current routing table.
+- :meth:`Referrals.commit` stores a finished form durably, then says what to tell the citizen.
+- :meth:`Referrals.status` answers "what happened to MAY-XXXX-XXX" (own conversation only).
+- :meth:`Referrals.erase` deletes everything kept about a conversation ("delete my details").
+- :meth:`Referrals.claim` handles "I'll take it", only from a staff destination.
+- :meth:`Referrals.capture` remembers how to reach a staff conversation (trusted only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from botbuilder.core import InvokeResponse, Storage, TurnContext
-from botbuilder.dialogs import DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes, Attachment
-
 from routing.referrals import ReferralConfig, day_word, ring_back_by, time_word
-from routing.reply import Choice, ConversationFacts, Reply
+from routing.reply import Choice, Reply
 from routing.router import Router
 
-from ..cards import ADAPTIVE_CARD
-from ..state import ConversationStore, state_key
-from .codes import find_reference
-from .dialog import DIALOG_ID, CallbackDialog, CallbackState, matches
-from .model import CLAIMED, Delivery, NewReferral, Target
-from .staff_card import claimed_reference, staff_card_for
-from .store import ReferralStore
+from ..conversation import Account, Address, CardUpdate
+from ..storage import Storage
+from ..storage.db import Connection
+from ..storage.records import CLAIMED, NewReferral, Referral, Target
+from ..storage.referrals import erase_conversation
+from ..storage.state import delete_conversation
+from .staff_card import erased_card, staff_card_for
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "callback:"
-_ACTIVE = "callback"  # conversation-state key: the service a callback dialog is running for
+# Extra erasure steps other features add (live-chat transcripts, recorded messages): each
+# runs inside the same transaction as the referrals' and the state's.
+Eraser = Callable[[Connection, str], None]
+
+
+def address_from_stored(data: Any) -> Address | None:
+    """An address as this release stores it, or a Bot Framework ConversationReference as
+    the first release did (``serviceUrl``, ``conversation.id``, ``channelId``, ``bot``)."""
+    address = Address.from_dict(data)
+    if address is not None or not isinstance(data, dict):
+        return address
+    conversation = data.get("conversation") or {}
+    service_url = data.get("serviceUrl") or data.get("service_url")
+    if not isinstance(conversation, dict) or not isinstance(service_url, str):
+        return None
+    conversation_id = conversation.get("id")
+    if not isinstance(conversation_id, str):
+        return None
+    return Address(
+        channel=str(data.get("channelId") or data.get("channel_id") or "msteams"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        bot=Account.from_dict(data.get("bot")) or Account(""),
+        user=Account.from_dict(data.get("user")),
+        scope=str(conversation.get("conversationType") or ("channel" if conversation.get("isGroup") else "")),
+        tenant_id=conversation.get("tenantId") if isinstance(conversation.get("tenantId"), str) else None,
+    )
 
 
 class Referrals:
     def __init__(
         self,
         storage: Storage,
-        store: ReferralStore,
         router: Callable[[], Router],
-        conversations: ConversationStore,
         clock: Callable[[], dt.datetime],
-        on_queued: Callable[[], None] = lambda: None,
-        on_erased: Callable[[list[Delivery]], None] = lambda cards: None,
+        *,
+        erasers: Sequence[Eraser] = (),
     ) -> None:
-        self.store = store
+        self.storage = storage
+        self.store = storage.referrals
         self._router = router
-        self._conversations = conversations
         self._clock = clock
-        self._on_queued = on_queued
-        self._on_erased = on_erased
-        self._state = CallbackState(storage)
-        self._dialog = CallbackDialog(self._state, router, self._commit, clock)
+        self._erasers = tuple(erasers)
 
-    def _config(self) -> ReferralConfig | None:
+    def config(self) -> ReferralConfig | None:
         return self._router().table.referrals
 
     # ---- offering ------------------------------------------------------------------------
     def offer(self, reply: Reply) -> Reply:
-        config = self._config()
+        config = self.config()
         if config is None or reply.kind != "routed":
             return reply
         service = next((s for s in reply.intents if config.offered_for(s)), None)
         if service is None:
             return reply
         button = Choice(config.messages["offer_button"], f"{CALLBACK_PREFIX}{service}")
+        if button in reply.choices:
+            return reply
         return replace(reply, choices=(*reply.choices, button))
 
-    # ---- the citizen's messages ----------------------------------------------------------
-    def engages(self, text: str, choice: str | None, state: dict[str, Any]) -> bool:
-        """Whether :meth:`on_message` could take this message (a superset: when in doubt,
-        True). Messages it cannot take are answered without the SDK's dialog machinery."""
-        config = self._config()
+    # ---- staff conversations -------------------------------------------------------------
+    def staff_conversations(self) -> frozenset[str]:
+        """The conversation ids of the enabled Teams destinations (channels or chats)."""
+        config = self.config()
         if config is None:
-            return False
-        if state.get(_ACTIVE) or (choice and choice.startswith(CALLBACK_PREFIX)):
-            return True
-        return bool(text) and (
-            matches(text, config.words["delete"]) or find_reference(text) is not None
+            return frozenset()
+        return frozenset(
+            str(d.conversation)
+            for d in config.destinations.values()
+            if d.enabled and d.type == "teams" and d.conversation
         )
 
-    async def on_message(
-        self, context: TurnContext, text: str, choice: str | None, state: dict[str, Any]
-    ) -> bool:
-        config = self._config()
-        if config is None:
-            return False
-        if text and matches(text, config.words["delete"]):
-            await self._erase(context, config)
-            return True
-        if state.get(_ACTIVE) and await self._continue(context, text, state, config):
-            return True
-        if choice and choice.startswith(CALLBACK_PREFIX):
-            service = choice[len(CALLBACK_PREFIX) :]
-            if config.offered_for(service):
-                facts = ConversationFacts.from_dict(state.get("facts"))
-                await self._begin(context, service, facts.area, state)
-                return True
-            return False
-        reference = find_reference(text) if text else None
-        if reference is not None:
-            await self._status(context, reference, config)
-            return True
-        return False
+    def is_staff_conversation(self, address: Address) -> bool:
+        """``address`` is an enabled staff destination, or a thread in one (Teams sends a
+        channel thread's messages as ``19:...;messageid=...``)."""
+        ids = self.staff_conversations()
+        return address.conversation_id in ids or address.channel_root in ids
 
-    async def save(self, context: TurnContext) -> None:
-        await self._state.save_changes(context)
-
-    async def _begin(
-        self, context: TurnContext, service: str, area: str | None, state: dict[str, Any]
-    ) -> None:
-        await self._state.load(context)
-        dc = await self._dialog.dialogs.create_context(context)
-        await dc.cancel_all_dialogs()
-        state[_ACTIVE] = {"service": service, "area": area}
-        result = await dc.begin_dialog(DIALOG_ID, {"service": service, "area": area})
-        self._after(result.status, state)
-        log.info("callback started for service %s", service)
-
-    async def _continue(
-        self, context: TurnContext, text: str, state: dict[str, Any], config: ReferralConfig
-    ) -> bool:
-        """Carry on the dialog; False when there is none after all (state was lost)."""
-        await self._state.load(context)
-        dc = await self._dialog.dialogs.create_context(context)
-        if dc.active_dialog is None:
-            state.pop(_ACTIVE, None)
-            return False
-        if text and matches(text, config.words["cancel"]):
-            await dc.cancel_all_dialogs()
-            state.pop(_ACTIVE, None)
-            await context.send_activity(_text(config.messages["cancelled"]))
-            log.info("callback cancelled by the citizen")
-            return True
-        if text and matches(text, config.words["restart"]):
-            active = state.get(_ACTIVE) or {}
-            await self._begin(context, str(active.get("service")), active.get("area"), state)
-            return True
-        result = await dc.continue_dialog()
-        self._after(result.status, state)
-        return True
-
-    @staticmethod
-    def _after(status: DialogTurnStatus, state: dict[str, Any]) -> None:
-        if status in (
-            DialogTurnStatus.Complete,
-            DialogTurnStatus.Cancelled,
-            DialogTurnStatus.Empty,
-        ):
-            state.pop(_ACTIVE, None)
+    async def capture(self, address: Address) -> None:
+        """Remember how to reach this team or chat, for staff cards. Only for addresses a
+        validated channel token vouched for (the caller checks ``Inbound.trusted``)."""
+        stored = replace(address, user=None)
+        await self.store.save_conversation_ref(address.conversation_id, stored.to_dict())
 
     # ---- committing ----------------------------------------------------------------------
-    async def _commit(self, context: TurnContext, values: dict[str, Any]) -> None:
-        """Store the referral durably, then tell the citizen (never the other way round)."""
-        config = self._config()
-        assert config is not None
+    async def commit(self, address: Address, values: dict[str, Any]) -> str:
+        """Store the referral durably, then return what to tell the citizen (never the
+        other way round)."""
+        config = self.config()
+        if config is None:
+            raise LookupError("call-back referrals are not configured")
         service_id = str(values["service"])
         now = self._clock()
         targets = [Target(d.type, d.id) for d in config.enabled_destinations(service_id)]
         new = NewReferral(
             submission=str(values["submission"]),
-            conversation=state_key(context),
+            conversation=address.key,
             service_id=service_id,
             name=str(values["name"]),
             phone=str(values["phone"]),
             area=values.get("area"),
-            need=str(values["need"]),
-            citizen_ref=TurnContext.get_conversation_reference(context.activity).serialize(),
+            need=str(values.get("need") or ""),
+            citizen_ref=address.to_dict(),
+            town=values.get("town"),
         )
         try:
             referral, created = await self.store.create(new, targets, now.timestamp())
         except Exception:
             log.exception("callback for service %s could not be stored", service_id)
-            await context.send_activity(_text(config.messages["failed"]))
-            return
+            return config.messages["failed"]
         log.info(
             "referral %s committed for service %s (%d deliveries)%s",
             referral.reference,
@@ -187,123 +149,121 @@ class Referrals:
             len(targets),
             "" if created else " (already stored)",
         )
+        return config.messages["confirmed"].format(
+            name=referral.name,
+            reference=referral.reference,
+            who=config.plan(service_id).who,
+            phone=referral.phone,
+            when=self._when(config, service_id, now),
+        )
+
+    def _when(self, config: ReferralConfig, service_id: str, now: dt.datetime) -> str:
         plan = config.plan(service_id)
         schedule = plan.hours
+        router = self._router()
         if schedule is None:
-            service = self._router().table.service(service_id)
+            service = router.table.service(service_id)
             contacts = service.contacts_for(None) if service else ()
             schedule = contacts[0].contact.schedule if contacts else None
         by = ring_back_by(schedule, now, plan.response_hours)
         if by is None:
-            when = config.messages["when_soon"]
-        else:
-            m = self._router().messages
-            day = day_word(by, now, m.today, m.tomorrow, m.days, m.months)
-            when = config.messages["when_by"].format(time=time_word(by), day=day)
-        text = config.messages["confirmed"].format(
-            name=referral.name,
-            reference=referral.reference,
-            who=plan.who,
-            phone=referral.phone,
-            when=when,
-        )
-        await context.send_activity(_text(text))
-        self._on_queued()  # after the reply: delivery work does not delay the citizen's answer
+            return config.messages["when_soon"]
+        m = router.messages
+        day = day_word(by, now, m.today, m.tomorrow, m.days, m.months)
+        return config.messages["when_by"].format(time=time_word(by), day=day)
 
     # ---- status and erasure --------------------------------------------------------------
-    async def _status(self, context: TurnContext, reference: str, config: ReferralConfig) -> None:
+    async def status(self, conversation_key: str, reference: str) -> str:
+        config = self.config()
+        assert config is not None
         referral = await self.store.get(reference)
-        if referral is None or referral.conversation != state_key(context):
-            text = config.messages["status_unknown"].format(reference=reference)
-        elif referral.status == CLAIMED:
-            text = config.messages["status_claimed"].format(
-                reference=reference, staff=referral.claimed_by
+        if referral is None or referral.conversation != conversation_key:
+            return config.messages["status_unknown"].format(reference=reference)
+        if referral.status == CLAIMED:
+            return config.messages["status_claimed"].format(
+                reference=reference, staff=first_name(referral.claimed_by or "")
             )
-        else:
-            who = config.plan(referral.service_id).who
-            text = config.messages["status_received"].format(reference=reference, who=who)
-        await context.send_activity(_text(text))
+        who = config.plan(referral.service_id).who
+        return config.messages["status_received"].format(reference=reference, who=who)
 
-    async def _erase(self, context: TurnContext, config: ReferralConfig) -> None:
-        conversation = state_key(context)
+    async def open_requests(self, conversation_key: str) -> list[Referral]:
+        return await self.store.for_conversation(conversation_key)
+
+    async def erase(self, conversation_key: str) -> list[CardUpdate]:
+        """Delete every referral of the conversation, its state and whatever other features
+        keep about it, in one transaction; then make sure the bytes leave the files. Returns
+        the staff cards that showed the details, to be replaced by an "erased" card."""
+        config = self.config()
         cards = [
             card
-            for referral in await self.store.for_conversation(conversation)
+            for referral in await self.store.for_conversation(conversation_key)
             for card in await self.store.card_deliveries(referral.reference)
         ]
-        erased = await self.store.erase_conversation(conversation)
-        await self._state.load(context)  # BotState.delete needs it loaded first
-        await self._state.delete(context)
-        await self._conversations.delete(context)
+
+        def erase(conn: Connection) -> list[str]:
+            with conn.transaction():
+                erased = erase_conversation(conn, conversation_key)
+                delete_conversation(conn, conversation_key)
+                for extra in self._erasers:
+                    extra(conn, conversation_key)
+            conn.checkpoint()
+            return erased
+
+        erased = await self.storage.db.call(erase)
         log.info(
             "citizen asked to delete their details: %d referral(s) erased %s",
             len(erased),
             ",".join(erased),
         )
-        await context.send_activity(_text(config.messages["deleted"]))
-        if cards:
-            self._on_erased(cards)  # staff cards showing the details are cleared
+        updates = []
+        for card in cards:
+            address = await self._card_address(card.conversation_id, card.service_url)
+            if address is not None and card.activity_id and config is not None:
+                updates.append(CardUpdate(address, card.activity_id, erased_card(card.reference, config)))
+        return updates
+
+    async def _card_address(self, conversation_id: str | None, service_url: str | None) -> Address | None:
+        if not conversation_id:
+            return None
+        stored = address_from_stored(await self.store.conversation_ref(conversation_id))
+        if stored is not None:
+            return stored
+        if not service_url:
+            return None
+        return Address("msteams", conversation_id, service_url, Account(""), scope="channel")
 
     # ---- staff ---------------------------------------------------------------------------
-    async def capture(self, context: TurnContext) -> None:
-        """Remember how to reach this team or chat (for Teams destinations)."""
-        activity = context.activity
-        if not activity.conversation or not activity.conversation.id:
-            return
-        reference = TurnContext.get_conversation_reference(activity).serialize()
-        reference.pop("user", None)  # the staff member who happened to speak: not needed
-        reference.pop("activityId", None)
-        await self.store.save_conversation_ref(activity.conversation.id, reference)
-
-    async def on_staff_action(self, context: TurnContext) -> InvokeResponse | None:
-        """ "I'll take it" pressed: returns the invoke answer (None: not a claim)."""
-        activity = context.activity
-        reference = claimed_reference(activity.value)
-        config = self._config()
-        if reference is None or config is None:
-            return None
-        sender = activity.from_property
-        staff = (sender.name or sender.id or "").strip() if sender else ""
-        referral, won = await self.store.claim(reference, staff or "?", self._clock().timestamp())
+    async def claim(
+        self, reference: str, staff: Account, where: Address, pressed: str | None
+    ) -> tuple[dict[str, Any] | None, list[CardUpdate]]:
+        """ "I'll take it" pressed in ``where`` (a staff conversation; the caller checked).
+        Returns the card to show the presser and the other copies of it to update."""
+        config = self.config()
+        if config is None:
+            return None, []
+        name = (staff.name or staff.id or "?").strip()
+        referral, won = await self.store.claim(reference, name, self._clock().timestamp())
         if referral is None:
             log.info("claim for %s: no such referral (erased or purged)", reference)
-            from .staff_card import erased_card
-
             card = erased_card(reference, config)
         else:
             card = staff_card_for(referral, config, self._router().table)
             log.info("referral %s %s", reference, "claimed" if won else "was already claimed")
-        if referral is not None and won:
-            self._on_queued()  # the citizen's "who will call" notice is in the outbox
-        await self._update_card(context, reference, card)
-        return InvokeResponse(
-            status=200,
-            body={"statusCode": 200, "type": ADAPTIVE_CARD, "value": card},
-        )
-
-    async def _update_card(
-        self, context: TurnContext, reference: str, card: dict[str, Any]
-    ) -> None:
-        activity = context.activity
-        conversation_id = activity.conversation.id if activity.conversation else None
-        ids = [
-            d.activity_id
-            for d in await self.store.card_deliveries(reference)
-            if d.activity_id and d.conversation_id == conversation_id
-        ]
-        if not ids and activity.reply_to_id:
-            ids = [activity.reply_to_id]
-        for activity_id in ids:
-            update = Activity(
-                id=activity_id,
-                type=ActivityTypes.message,
-                attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)],
-            )
-            try:
-                await context.update_activity(update)
-            except Exception as error:  # the invoke answer still refreshes the presser's card
-                log.warning("referral %s: card update failed (%s)", reference, type(error).__name__)
+        updates = []
+        # Everyone else in the channel sees the stored message: every copy is replaced, the
+        # pressed one included (the invoke answer only refreshes the presser's view).
+        for delivery in await self.store.card_deliveries(reference):
+            if not delivery.activity_id:
+                continue
+            address = await self._card_address(delivery.conversation_id, delivery.service_url)
+            if address is not None:
+                updates.append(CardUpdate(address, delivery.activity_id, card))
+        if pressed and not any(u.activity_id == pressed for u in updates):
+            updates.append(CardUpdate(where, pressed, card))
+        return card, updates
 
 
-def _text(text: str) -> Activity:
-    return Activity(type=ActivityTypes.message, text=text, text_format="plain")
+def first_name(name: str) -> str:
+    """How a staff member is named to citizens: first name only ("Siobhan Walsh" -> "Siobhan")."""
+    parts = name.replace(",", " ").split()
+    return parts[0] if parts else name

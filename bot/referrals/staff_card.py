@@ -14,7 +14,7 @@ from routing.hours import DUBLIN
 from routing.referrals import ReferralConfig
 
 from ..cards import ADAPTIVE_CARD, CARD_VERSION
-from .model import Referral
+from ..storage.records import Referral
 
 CLAIM_VERB = "claimReferral"
 CLAIM_KEY = "claim_referral"
@@ -39,11 +39,15 @@ def staff_card_for(
     """The staff card for ``referral``, naming its service and area as ``table`` has them."""
     service = table.service(referral.service_id)
     area = table.area(referral.area)
+    area_name = area.name if area else referral.area
+    town = (referral.town or "").strip()
+    if town and (area_name is None or town.casefold() != area_name.casefold()):
+        area_name = f"{town} ({area_name})" if area_name else town  # "Balla (Castlebar)"
     return staff_card(
         referral,
         config,
         service.title if service else referral.service_id,
-        area.name if area else referral.area,
+        area_name,
         escalated_from=escalated_from,
     )
 

@@ -34,7 +34,7 @@ from .records import (
 _REFERENCE_TRIES = 20
 OUTBOX_CHANNEL = "helpline_outbox"
 # How long an instance may hold a delivery it is sending before others may take it.
-LEASE_SECONDS = 120.0
+LEASE_SECONDS = 60.0
 
 
 def _referral(row: Row) -> Referral:
@@ -204,10 +204,18 @@ def next_due_at(conn: Connection) -> float | None:
     return float(row["t"]) if row and row["t"] is not None else None
 
 
-def recover(conn: Connection, now: float) -> int:
-    """At start-up: deliveries waiting for a retry are due again now (with one instance, a
-    restart is the moment to try). Leases held by other instances are left alone."""
+def recover(conn: Connection, now: float, *, only_instance: bool) -> int:
+    """At start-up: deliveries waiting for a retry are due again now (a restart is the
+    moment to try). With one instance (SQLite) every lease is this process's predecessor's,
+    so they are cleared; with several, leases are left to run out (another instance may be
+    sending)."""
     with conn.transaction():
+        if only_instance:
+            return conn.execute(
+                "UPDATE deliveries SET next_attempt_at = ?, lease_until = NULL"
+                " WHERE status = ? AND (next_attempt_at > ? OR lease_until IS NOT NULL)",
+                (now, PENDING, now),
+            )
         return conn.execute(
             "UPDATE deliveries SET next_attempt_at = ? WHERE status = ? AND next_attempt_at > ?"
             " AND lease_until IS NULL",
@@ -421,7 +429,8 @@ class ReferralStore:
         return await self.db.call(next_due_at)
 
     async def recover(self, now: float) -> int:
-        return await self.db.call(lambda c: recover(c, now))
+        only = self.db.dialect == "sqlite"
+        return await self.db.call(lambda c: recover(c, now, only_instance=only))
 
     async def mark_delivered(self, delivery_id: int, now: float, **where: str | None) -> None:
         await self.db.call(lambda c: mark_delivered(c, delivery_id, now, **where))

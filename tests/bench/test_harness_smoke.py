@@ -18,7 +18,7 @@ def test_harness_runs_and_reports_every_target() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    for target in ("floor", "stock-echo", "app-echo", "helpline", "helpline-sdk", "helpline+auth"):
+    for target in ("floor", "stock-echo", "app-echo", "helpline", "helpline+auth"):
         assert re.search(rf"^{re.escape(target)}\s+\d+", out, re.M), out
     assert re.search(r"^helpline/floor = \d+\.\d\d", out, re.M), out
     assert "memory: helpline RSS" in out

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import create_app
+from bot.web.app import create_app
 from config.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

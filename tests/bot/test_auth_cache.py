@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
-
-from bot.auth_cache import ValidatedTokens
-from bot.server import RUNTIME, create_app
+from bot.botframework.auth_cache import ValidatedTokens
+from bot.web.app import AUTH, create_app
 from config.settings import Settings
 from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
 from tests.support import activities as act
@@ -22,10 +20,8 @@ APP_ID = "5b1c3c7e-0000-4000-8000-00000000cac4"
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 
 
-def _result(exp: float) -> AuthenticateRequestResult:
-    result = AuthenticateRequestResult()
-    result.claims_identity = ClaimsIdentity({"exp": exp}, True)
-    return result
+def _result(exp: float) -> dict[str, Any]:
+    return {"exp": exp, "aud": APP_ID}
 
 
 def test_entry_ends_at_the_tokens_expiry() -> None:
@@ -40,9 +36,7 @@ def test_entry_ends_at_the_tokens_expiry() -> None:
 def test_expired_or_expiry_less_results_are_not_kept() -> None:
     cache = ValidatedTokens(clock=lambda: 1000.0)
     cache.put(("a", "", ""), _result(exp=999))
-    no_exp = AuthenticateRequestResult()
-    no_exp.claims_identity = ClaimsIdentity({}, True)
-    cache.put(("b", "", ""), no_exp)
+    cache.put(("b", "", ""), {"aud": APP_ID})
     assert len(cache) == 0
 
 
@@ -66,14 +60,16 @@ def _question(service_url: str = SERVICE_URL) -> dict[str, Any]:
 
 
 async def test_cached_validation_through_the_real_app(issuer: TokenIssuer) -> None:
-    settings = Settings(routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x")
-    app = create_app(settings, endpoints=issuer.endpoints(), clock=lambda: OPEN_TIME)
+    settings = Settings(
+        routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x", channel=issuer.endpoints()
+    )
+    app = create_app(settings, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         good = issuer.header(APP_ID, SERVICE_URL)
         for _ in range(3):
             response = await client.post("/api/messages", json=_question(), headers={"Authorization": good})
             assert response.status == 200
-        cache = app[RUNTIME].adapter.validated_tokens
+        cache = app[AUTH].validated
         assert len(cache) == 1, "three requests with one token: one validation kept"
 
         # The same token for another serviceUrl is validated afresh, and refused.
@@ -90,10 +86,12 @@ async def test_cached_validation_through_the_real_app(issuer: TokenIssuer) -> No
 
 
 async def test_missing_header_is_refused_every_time_when_auth_is_on(issuer: TokenIssuer) -> None:
-    settings = Settings(routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x")
-    app = create_app(settings, endpoints=issuer.endpoints(), clock=lambda: OPEN_TIME)
+    settings = Settings(
+        routing_file=SHIPPED_ROUTING, app_id=APP_ID, app_password="x", channel=issuer.endpoints()
+    )
+    app = create_app(settings, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         for _ in range(3):
             response = await client.post("/api/messages", json=_question())
             assert response.status == 401
-        assert app[RUNTIME].adapter._anonymous == {}
+        assert len(app[AUTH].validated) == 0

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.connector import activities_url
+from bot.botframework.connector import activities_url
 
 _IDS = st.one_of(
     st.text(max_size=30),

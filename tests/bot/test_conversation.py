@@ -242,15 +242,16 @@ async def test_unknown_invoke_is_not_implemented(client: TestClient, connector: 
     await post(client, body, status=501)
 
 
-async def test_connector_client_is_built_once_per_service_url(
+async def test_replies_share_one_pooled_connection_not_a_client_per_activity(
     client: TestClient, connector: ConnectorStandIn
 ) -> None:
-    from bot.server import RUNTIME
-
-    for n in range(3):
+    """botbuilder 4.17.1 builds a new connector client (and HTTP session) for every incoming
+    activity. Here every reply, whatever the conversation, goes over the bot's one pooled
+    session: the stand-in sees them all arrive on one kept-alive connection."""
+    for n in range(5):
         await say(client, connector, "shopping", conversation_id=f"conv-{n}")
-    adapter = client.server.app[RUNTIME].adapter
-    assert len(adapter._connector_clients) == 1
+    peers = {call.peer for call in connector.calls}
+    assert len(connector.calls) == 5 and len(peers) == 1, peers
 
 
 async def test_healthz(client: TestClient) -> None:

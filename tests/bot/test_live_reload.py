@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import create_app
+from bot.web.app import create_app
 from config.settings import Settings
 from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
 from tests.support import activities as act

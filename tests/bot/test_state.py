@@ -1,90 +1,34 @@
-"""Conversation state is written only when it changed, and isolated from the storage's copy."""
+"""Conversation state through the running app: a one-off answer leaves nothing to write.
+(The state store's own contract, eTags and isolation included, is tests/storage.)"""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
-from botbuilder.core import MemoryStorage, TurnContext
-from botbuilder.core.adapters import TestAdapter
+from aiohttp.test_utils import TestClient, TestServer
 
-from bot.state import ConversationStore
-from bot.wire import activity_from_json
-
-
-class CountingStorage(MemoryStorage):
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes = 0
-
-    async def write(self, changes: dict[str, Any]) -> None:
-        self.writes += 1
-        await super().write(changes)
+from bot.referrals.codes import new_reference
+from bot.storage import Storage, open_database
+from bot.web.app import create_app
+from config.settings import Settings
+from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
+from tests.support import activities as act
+from tests.support.connector import ConnectorStandIn
 
 
-def _context(conversation: str = "c1") -> TurnContext:
-    activity = activity_from_json(
-        {
-            "type": "message", "id": "1", "channelId": "test", "serviceUrl": "http://x",
-            "from": {"id": "u"}, "conversation": {"id": conversation}, "text": "hi",
-        }
-    )
-    return TurnContext(TestAdapter(), activity)
+def _rows(storage: Storage) -> int:
+    row = storage.db.call_sync(lambda c: c.one("SELECT COUNT(*) AS n FROM bot_state"))
+    return int(row["n"]) if row else 0
 
 
-async def test_state_round_trip_and_write_only_when_changed() -> None:
-    storage = CountingStorage()
-    store = ConversationStore(storage)
-    first = _context()
-    data = (await store.load(first)).data
-    data["facts"] = {"area": "castlebar"}
-    await store.save(first)
-    assert storage.writes == 1
-
-    second = _context()
-    loaded = await store.load(second)
-    assert loaded.data == {"facts": {"area": "castlebar"}}
-    await store.save(second)
-    assert storage.writes == 1, "an unchanged conversation is not written again"
-
-    loaded.data["facts"]["area"] = "ballina"  # a nested change is seen too
-    await store.save(second)
-    assert storage.writes == 2
-
-
-async def test_loaded_state_is_a_copy_not_the_storage_object() -> None:
-    storage = MemoryStorage()
-    store = ConversationStore(storage)
-    context = _context()
-    (await store.load(context)).data["welcomed"] = ["u"]
-    await store.save(context)
-    other = _context()
-    (await store.load(other)).data["welcomed"].append("v")  # not saved
-    assert (await store.load(_context())).data["welcomed"] == ["u"]
-
-
-async def test_conversations_are_separate() -> None:
-    store = ConversationStore(MemoryStorage())
-    a = _context("a")
-    (await store.load(a)).data["x"] = 1
-    await store.save(a)
-    assert (await store.load(_context("b"))).data == {}
-
-
-async def test_a_one_off_answer_writes_no_state(connector) -> None:  # type: ignore[no-untyped-def]
+async def test_a_one_off_answer_writes_no_state(connector: ConnectorStandIn, tmp_path: Path) -> None:
     """A routed question leaves nothing to remember; a fallback remembers its buttons."""
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from bot.server import create_app
-    from config.settings import Settings
-    from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
-    from tests.support import activities as act
-
-    storage = CountingStorage()
+    storage = Storage.build(open_database(str(tmp_path / "h.db")), new_reference)
     app = create_app(Settings(routing_file=SHIPPED_ROUTING), storage=storage, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         await client.post("/api/messages", json=act.message(connector.url, "prescription please"))
         await connector.wait_for(1)
-        assert storage.writes == 0
+        assert _rows(storage) == 0
         await client.post("/api/messages", json=act.message(connector.url, "hello"))
         await connector.wait_for(2)
-        assert storage.writes == 1
+        assert _rows(storage) == 1

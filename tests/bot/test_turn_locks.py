@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.turn_locks import ConversationLocks
+from bot.core.locks import ConversationLocks
 
 
 async def test_same_key_is_serialised_other_keys_are_not() -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.logs import JsonFormatter, RedactingFilter
-from bot.server import create_app
+from bot.ops.logs import JsonFormatter, RedactingFilter
+from bot.web.app import create_app
 from config.settings import Settings
 from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
 

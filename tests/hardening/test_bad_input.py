@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.helpline_bot import MAX_TEXT
-from bot.inbound import MAX_BODY_BYTES
+from bot.core.turn import MAX_TEXT
+from bot.web.inbound import MAX_BODY_BYTES
 from routing.router import Router
 from tests.support import activities as act
 from tests.support.connector import ConnectorStandIn

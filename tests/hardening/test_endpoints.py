@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from aiohttp.test_utils import TestClient
-from botbuilder.core import MemoryStorage
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.server import GATE
+from bot.referrals.codes import new_reference
+from bot.storage import Storage, open_database
+from bot.web.app import GATE
 from tests.support import activities as act
 from tests.support.connector import ConnectorStandIn
 
@@ -38,18 +39,30 @@ async def test_readyz_checks_config_and_storage(client: TestClient) -> None:
     assert data["checks"]["storage"] == "ok" and data["checks"]["config"] == "ok"
 
 
-class _BrokenStorage(MemoryStorage):
-    async def write(self, changes: dict[str, Any]) -> None:
-        raise OSError("disk full")
+def _faulty_database(folder: Path, trigger_action: str) -> Storage:
+    """A real SQLite database whose state table misbehaves the way a failing disk or a
+    broken replica would: a trigger refuses or silently drops every write."""
+    db = open_database(str(folder / "helpline.db"))
+
+    def sabotage(conn) -> None:  # type: ignore[no-untyped-def]
+        for event in ("INSERT", "UPDATE"):
+            conn.execute(
+                f"CREATE TRIGGER refuse_{event.lower()} BEFORE {event} ON bot_state "
+                f"BEGIN SELECT RAISE({trigger_action}); END"
+            )
+
+    db.call_sync(sabotage)
+    return Storage.build(db, new_reference)
 
 
-class _ForgetfulStorage(MemoryStorage):
-    async def write(self, changes: dict[str, Any]) -> None:
-        return None
-
-
-async def test_readyz_fails_when_storage_cannot_be_written(make_client: MakeClient) -> None:
-    for storage, words in ((_BrokenStorage(), "OSError"), (_ForgetfulStorage(), "did not return")):
+async def test_readyz_fails_when_storage_cannot_be_written(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    cases = (
+        (_faulty_database(tmp_path / "refusing", "ABORT, 'disk full'"), "IntegrityError"),
+        (_faulty_database(tmp_path / "forgetful", "IGNORE"), "did not return"),
+    )
+    for storage, words in cases:
         client = await make_client(storage=storage)
         response = await client.get("/readyz")
         assert response.status == 503
@@ -95,7 +108,7 @@ async def test_metrics_count_messages_fallbacks_emergencies_and_latency(
 
 
 async def test_config_reload_failure_shows_in_metrics(
-    make_client: MakeClient, tmp_path: Any, connector: ConnectorStandIn
+    make_client: MakeClient, tmp_path: Path, connector: ConnectorStandIn
 ) -> None:
     from tests.bot.conftest import SHIPPED_ROUTING
 
@@ -104,7 +117,7 @@ async def test_config_reload_failure_shows_in_metrics(
     client = await make_client(routing_file=routing)
     routing.write_text("services: [oops\n", encoding="utf-8")
     store = client.server.app  # the watcher runs every 0.2 s; check once, directly
-    from bot.server import STORE
+    from bot.web.app import STORE
 
     await store[STORE].check_once()
     samples = _samples(await (await client.get("/metrics")).text())

@@ -13,20 +13,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from bot.connector import ConnectorError, ConnectorSender, OutboundTokens, retry_after_seconds
-from bot.server import METRICS
+from bot.botframework.connector import ConnectorError, ConnectorSender, retry_after_seconds
+from bot.botframework.credentials import OutboundTokens
+from bot.web.app import METRICS
 from tests.support import activities as act
 from tests.support.connector import ConnectorCall, ConnectorStandIn
 
 from .conftest import CapturedLogs, MakeClient
-
-
-class _NoTokens(OutboundTokens):
-    def __init__(self) -> None:
-        pass
-
-    async def authorization(self, app_id: str | None, audience: str) -> str | None:
-        return None
 
 
 class _Counts:
@@ -64,7 +57,7 @@ async def sender() -> AsyncIterator[tuple[ConnectorSender, _Counts]]:
     async with aiohttp.ClientSession() as session:
         yield (
             ConnectorSender(
-                session, _NoTokens(), timeout=0.5, attempts=3, backoff=0.01,
+                session, OutboundTokens(None), timeout=0.5, attempts=3, backoff=0.01,
                 backoff_max=0.2, observer=counts,
             ),
             counts,
@@ -73,7 +66,7 @@ async def sender() -> AsyncIterator[tuple[ConnectorSender, _Counts]]:
 
 async def _send(sender: ConnectorSender, url: str) -> str:
     return await sender.send(
-        url, "conv-1", b'{"type": "message", "text": "hi"}', reply_to_id=None, app_id=None, audience=""
+        url, "conv-1", b'{"type": "message", "text": "hi"}', reply_to_id=None
     )
 
 
@@ -268,26 +261,10 @@ async def test_turn_that_raises_apologises_and_is_counted(
     assert failed == 1
 
 
-async def test_token_keys_unavailable_is_503_with_retry_after_not_401(
-    client: TestClient, connector: ConnectorStandIn, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot.adapter import HelplineAdapter
-    from bot.auth import AuthUnavailable
-
-    async def unavailable(self: HelplineAdapter, *args: Any) -> Any:
-        raise AuthUnavailable("metadata endpoint unreachable")
-
-    monkeypatch.setattr(HelplineAdapter, "authenticate", unavailable)
-    response = await client.post("/api/messages", json=act.message(connector.url, "pharmacy"))
-    assert response.status == 503 and response.headers["Retry-After"] == "5"
-    assert set(await response.json()) == {"error"}
-    assert connector.messages() == []
-
-
 async def test_while_draining_new_turns_get_503_with_retry_after(
     client: TestClient, connector: ConnectorStandIn
 ) -> None:
-    from bot.server import GATE
+    from bot.web.app import GATE
 
     client.server.app[GATE].draining = True
     response = await client.post("/api/messages", json=act.message(connector.url, "pharmacy"))

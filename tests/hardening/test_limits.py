@@ -8,7 +8,8 @@ import asyncio
 import pytest
 from aiohttp import web
 
-from bot.limits import Decision, RateLimiter, TurnGate
+from bot.storage.ratelimit import Decision, MemoryRateLimits as RateLimiter
+from bot.web.limits import TurnGate
 from config.settings import Settings, SettingsError
 from tests.support import activities as act
 from tests.support.connector import ConnectorCall, ConnectorStandIn
@@ -103,7 +104,6 @@ def test_limits_are_configurable_from_the_environment() -> None:
     assert settings.max_concurrent_turns == 7
     defaults = Settings.from_env({})
     assert (defaults.rate_limit_messages, defaults.rate_limit_window) == (20, 10.0)
-    assert defaults.lean_path and not Settings.from_env({"LEAN_PATH": "Off"}).lean_path
 
 
 @pytest.mark.parametrize(
@@ -115,10 +115,13 @@ def test_limits_are_configurable_from_the_environment() -> None:
         {"MAX_CONCURRENT_TURNS": "-1"},
         {"CONNECTOR_ATTEMPTS": "0"},
         {"LOG_FORMAT": "xml"},
-        {"LEAN_PATH": "fast"},
+        {"ALLOWED_SERVICE_URLS": "smba.example.org"},
+        {"ToBotFromChannelOpenIdMetadataUrl": "not a url"},
+        {"ValidateAuthority": "perhaps"},
+        {"ChannelService": "https://botframework.example.cn"},
     ],
     ids=["zero-messages", "words", "zero-window", "negative-cap", "zero-attempts", "log-format",
-         "lean-path"],
+         "service-urls", "openid-url", "validate-authority", "channel-service"],
 )
 def test_bad_limit_settings_are_refused_by_name(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match=next(iter(env))):

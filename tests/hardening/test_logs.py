@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.logs import (
+from bot.ops.logs import (
     EIRCODE,
     EMAIL,
     NAME,

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.server import create_app
+from bot.web.app import create_app
 from config.settings import Settings
 from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
 from tests.support import activities as act

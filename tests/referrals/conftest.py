@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.referrals.wiring import REFERRAL_STORE
-from bot.server import create_app
+from bot.web.app import STORAGE, create_app
 from config.settings import Settings
 from tests.support.connector import ConnectorStandIn
 
@@ -84,4 +83,4 @@ def citizen(teams_client: TestClient, connector: ConnectorStandIn) -> Citizen:
 
 
 def referral_store(client: TestClient) -> Any:
-    return client.server.app[REFERRAL_STORE]
+    return client.server.app[STORAGE].referrals

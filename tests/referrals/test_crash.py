@@ -25,9 +25,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.referrals import store as store_ops
 from bot.referrals.codes import find_reference
-from bot.referrals.db import Database
+from bot.storage import open_database
+from bot.storage import referrals as store_ops
 from tests.support import activities as act
 from tests.support.connector import ConnectorStandIn
 
@@ -164,10 +164,10 @@ async def test_sigkill_before_delivery_completes_loses_nothing(
     references: list[str] = []
     async with aiohttp.ClientSession() as session:
         try:
-            db = Database(db_path)
+            db = open_database(str(db_path))
 
             def delivered(count: int) -> bool:
-                rows = db.call_sync(lambda c: c.execute("SELECT status FROM deliveries").fetchall())
+                rows = db.call_sync(lambda c: c.all("SELECT status FROM deliveries"))
                 return len(rows) == count and all(r["status"] == "delivered" for r in rows)
 
             # 1. Killed the moment the citizen has the reference.

@@ -3,6 +3,8 @@ retries with backoff, escalation to the fallback, and /healthz."""
 
 from __future__ import annotations
 
+import asyncio
+
 import hashlib
 import hmac
 import json
@@ -71,11 +73,14 @@ async def test_teams_channel_gets_a_card_with_the_details(
     assert delivery.activity_id and delivery.conversation_id == STAFF_CONVERSATION
 
 
-async def test_teams_uses_the_reference_captured_when_the_bot_joined(
+async def test_unauthenticated_traffic_never_sets_where_staff_cards_go(
     tmp_path: Path, connector: ConnectorStandIn, make_client: AppFactory
 ) -> None:
-    # No service_url in the routing file: only the captured conversation reference says
-    # where the channel lives.
+    """With authentication off, anyone who can reach the bot could pose as the staff
+    channel ("bot added to 19:staff...") and have the next referral, with a citizen's name
+    and phone, posted to a service URL of their choosing. Such a join is answered but not
+    remembered: staff cards go only where the routing file or a channel-authenticated
+    activity says (tests/e2e/test_auth_end_to_end.py covers the authenticated capture)."""
     client = await make_client(routing_with_referrals(tmp_path / "routing.yaml"))
     joined = act.members_added(
         connector.url,
@@ -87,8 +92,19 @@ async def test_teams_uses_the_reference_captured_when_the_bot_joined(
     assert (await client.post("/api/messages", json=joined)).status == 200
     await connector.wait_for(1)  # the team intro
     confirmed = await request_callback(Citizen(client, connector))
-    await delivered(client, find_reference(confirmed["text"]))
-    assert len(staff_cards(connector)) == 1
+    reference = find_reference(confirmed["text"])
+    store = referral_store(client)
+
+    async def failed() -> bool:
+        return any(d.status == "failed" for d in await store.deliveries_of(reference))
+
+    for _ in range(200):
+        if await failed():
+            break
+        await asyncio.sleep(0.02)
+    (delivery,) = await store.deliveries_of(reference)
+    assert (delivery.status, delivery.last_error) == ("failed", "teams_conversation_not_known")
+    assert staff_cards(connector) == []
 
 
 async def test_webhook_gets_signed_json_with_an_idempotency_key(

@@ -3,6 +3,7 @@ personal data in logs, retention purge (background and command)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from pathlib import Path
@@ -11,11 +12,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.referrals import __main__ as cli
-from bot.referrals import store as store_ops
-from bot.referrals.db import Database
-from bot.referrals.model import NewReferral, Target
-from bot.referrals.store import ReferralStore
-from bot.referrals.wiring import DATABASE, purge_once
+from bot.referrals.background import purge_once
+from bot.referrals.codes import new_reference
+from bot.storage import Storage, open_database
+from bot.storage.records import NewReferral, Target
+from bot.web.app import STORAGE
 from tests.support.connector import ConnectorStandIn
 
 from .conftest import OPEN_TIME, AppFactory, referral_store
@@ -31,8 +32,8 @@ async def test_delete_my_details_erases_referral_and_state(
     deleted = await citizen.say("Delete my details")
     assert "deleted your details" in deleted["text"]
     assert await referral_store(teams_client).get(reference) is None
-    db: Database = teams_client.server.app[DATABASE]
-    keys = db.call_sync(lambda c: [r[0] for r in c.execute("SELECT key FROM bot_state")])
+    db = teams_client.server.app[STORAGE].db
+    keys = db.call_sync(lambda c: [r["key"] for r in c.all("SELECT key FROM bot_state")])
     assert not [k for k in keys if "conv-1" in k], keys
     status = await citizen.say(f"what happened to {reference}")
     assert "can't find a request" in status["text"]
@@ -46,8 +47,8 @@ async def test_delete_my_details_in_the_middle_of_the_dialog(
     await citizen.say("Mary Walsh")
     deleted = await citizen.say("delete my details")
     assert "deleted your details" in deleted["text"]
-    db: Database = teams_client.server.app[DATABASE]
-    data = db.call_sync(lambda c: [r[0] for r in c.execute("SELECT data FROM bot_state")])
+    db = teams_client.server.app[STORAGE].db
+    data = db.call_sync(lambda c: [r["data"] for r in c.all("SELECT data FROM bot_state")])
     assert not [d for d in data if "Mary" in d]
     after = await citizen.say("hot meals")
     assert "Here is who can help" in after["text"], "no dialog left over"
@@ -92,8 +93,8 @@ def _new(conversation: str, submission: str) -> NewReferral:
 
 
 async def test_retention_purge_deletes_only_old_closed_referrals(tmp_path: Path) -> None:
-    db = Database(tmp_path / "purge.db")
-    store = ReferralStore(db)
+    db = open_database(str(tmp_path / "purge.db"))
+    store = Storage.build(db, new_reference).referrals
     day = 86400.0
     created = OPEN_TIME.timestamp() - 40 * day
     old, _ = await store.create(_new("c/1", "s1"), [Target("webhook", "x")], created)
@@ -114,11 +115,10 @@ async def test_retention_purge_deletes_only_old_closed_referrals(tmp_path: Path)
 
 def test_command_list_show_purge(tmp_path: Path) -> None:
     path = tmp_path / "cli.db"
-    db = Database(path)
-    referral, _ = db.call_sync(
-        lambda c: store_ops.create(c, _new("c/1", "s1"), [Target("webhook", "case")], 1_000.0)
-    )
-    db.call_sync(lambda c: store_ops.claim(c, referral.reference, "Staff", 2_000.0))
+    db = open_database(str(path))
+    store = Storage.build(db, new_reference).referrals
+    referral, _ = asyncio.run(store.create(_new("c/1", "s1"), [Target("webhook", "case")], 1_000.0))
+    asyncio.run(store.claim(referral.reference, "Staff", 2_000.0))
     db.close()
 
     out = io.StringIO()
@@ -141,10 +141,11 @@ async def test_background_purge_runs_at_start(
     tmp_path: Path, connector: ConnectorStandIn, make_client: AppFactory
 ) -> None:
     db_path = tmp_path / "helpline.db"
-    db = Database(db_path)
+    db = open_database(str(db_path))
+    store = Storage.build(db, new_reference).referrals
     old_close = OPEN_TIME.timestamp() - 60 * 86400
-    referral, _ = db.call_sync(lambda c: store_ops.create(c, _new("c/1", "s1"), [], old_close))
-    db.call_sync(lambda c: store_ops.claim(c, referral.reference, "Staff", old_close))
+    referral, _ = await store.create(_new("c/1", "s1"), [], old_close)
+    await store.claim(referral.reference, "Staff", old_close)
     db.close()
     from .support import eventually
 

@@ -147,3 +147,50 @@ def test_busy_writer_thread_does_not_block_the_event_loop(tmp_path: Path) -> Non
 
     assert asyncio.run(main()) > 50
     db.close()
+
+
+async def test_state_commits_skip_the_sync_but_referral_commits_stay_durable(tmp_path: Path) -> None:
+    """WAL journal; conversation state is committed with synchronous=NORMAL (no fsync per
+    turn) and the connection is back to FULL afterwards, so referral commits stay durable."""
+    db = open_database(str(tmp_path / "h.db"))
+    storage = Storage.build(db, lambda: "MAY-X")
+    await storage.state.put("c", {"n": 1})
+    assert db.call_sync(lambda c: c.one("PRAGMA journal_mode")[0]) == "wal"  # type: ignore[index]
+    assert db.call_sync(lambda c: c.one("PRAGMA synchronous")[0]) == 2  # type: ignore[index]
+    db.close()
+    reopened = open_database(str(tmp_path / "h.db"))
+    assert (await Storage.build(reopened, lambda: "X").state.read("c")).data == {"n": 1}
+    reopened.close()
+
+
+async def test_reads_on_the_loop_see_every_committed_write_and_cannot_write(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "h.db"))
+    storage = Storage.build(db, lambda: "X")
+    for n in range(5):
+        await storage.state.put("k", {"n": n})
+        assert (await storage.state.read("k")).data["n"] == n, "read-your-writes"
+    # The connection used on the loop is read-only: a write is refused (and read_now then
+    # says "ask the worker thread"), nothing is deleted.
+    assert db.read_now(lambda conn: conn.execute("DELETE FROM bot_state")) is None
+    assert (await storage.state.read("k")).data["n"] == 4
+    db.close()
+
+
+async def test_keys_found_missing_are_remembered_until_written(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "h.db"))
+    storage = Storage.build(db, lambda: "X")
+    assert (await storage.state.read("new")).etag is None
+    # A row this process did not write (another connection) is not seen while "new" is
+    # remembered as missing: why only one instance may use a SQLite file.
+    db.call_sync(lambda c: c.execute(
+        "INSERT INTO bot_state (key, etag, data, updated_at) VALUES ('new', 'x', '{}', 0)"
+    ))
+    assert (await storage.state.read("new")).etag is None
+    await storage.state.delete("new")
+    # A read while a write is in flight must not leave the key remembered as missing.
+    writing = asyncio.ensure_future(storage.state.put("new", {"n": 1}))
+    await asyncio.sleep(0)
+    await storage.state.read("new")  # may or may not see the row yet
+    await writing
+    assert (await storage.state.read("new")).data == {"n": 1}, "read-your-writes"
+    db.close()

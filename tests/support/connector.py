@@ -23,6 +23,7 @@ class ConnectorCall:
     activity_id: str | None
     body: dict[str, Any]
     headers: dict[str, str]
+    peer: tuple[Any, ...] | None = None  # the bot's end of the TCP connection
 
 
 # A behaviour decides the response for one call; None means "answer normally".
@@ -61,6 +62,7 @@ class ConnectorStandIn:
             activity_id=request.match_info.get("aid"),
             body=body,
             headers=dict(request.headers),
+            peer=request.transport.get_extra_info("peername") if request.transport else None,
         )
         if self.behaviour is not None:
             response = await self.behaviour(call)

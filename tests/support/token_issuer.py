@@ -21,7 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.auth import AuthEndpoints
+from config.channel import ChannelEndpoints
 
 # What the Bot Connector puts in ``iss`` for channel-to-bot tokens.
 CHANNEL_ISSUER = "https://api.botframework.com"
@@ -61,13 +61,15 @@ class TokenIssuer:
         jwk["endorsements"] = list(self.endorsements)
         return {"keys": [jwk]}
 
-    def endpoints(self) -> AuthEndpoints:
-        """Inbound validation pointed at this issuer (the SDK's parameterised settings)."""
-        return AuthEndpoints(
+    def endpoints(self) -> ChannelEndpoints:
+        """Inbound validation pointed at this issuer (the settings the SDK's configuration
+        reads: ToBotFromChannelTokenIssuer, ToBotFromChannelOpenIdMetadataUrl ...)."""
+        return ChannelEndpoints(
             token_issuer=self.issuer,
             openid_metadata_url=self.openid_metadata_url,
             emulator_openid_metadata_url=self.openid_metadata_url,
             login_url=f"{self.base_url}/login",
+            login_url_set=True,
             validate_authority=False,
         )
 

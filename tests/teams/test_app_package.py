@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot import teams_icons
-from bot.teams_package import (
+from tools import teams_icons
+from tools.teams_package import (
     APP_PACKAGE,
     PackageError,
     PackageInputs,
@@ -183,14 +183,14 @@ def test_documented_command_builds_the_package(tmp_path: Path) -> None:
     env = {**os.environ, "MicrosoftAppId": APP_ID, "BOT_DOMAIN": DOMAIN}
     out = tmp_path / "helpline.zip"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.teams_package", "--output", str(out)],
+        [sys.executable, "-m", "tools.teams_package", "--output", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert out.is_file()
     env.pop("BOT_DOMAIN")
     failed = subprocess.run(
-        [sys.executable, "-m", "bot.teams_package", "--output", str(out)],
+        [sys.executable, "-m", "tools.teams_package", "--output", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert failed.returncode == 2 and "BOT_DOMAIN" in failed.stderr
@@ -229,6 +229,6 @@ def test_color_icon_is_opaque() -> None:
 
 
 def test_committed_icons_are_the_generated_ones() -> None:
-    """Regenerate with `.venv/bin/python -m bot.teams_icons` after changing the drawing."""
+    """Regenerate with `.venv/bin/python -m tools.teams_icons` after changing the drawing."""
     assert (APP_PACKAGE / "color.png").read_bytes() == teams_icons.color_icon()
     assert (APP_PACKAGE / "outline.png").read_bytes() == teams_icons.outline_icon()

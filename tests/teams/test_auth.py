@@ -6,14 +6,17 @@ and ours in ``bot/auth.py``."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from botbuilder.core import MemoryStorage
 
-from bot.server import create_app
+from bot.referrals.codes import new_reference
+from bot.storage import Storage, open_database
+from bot.web.app import create_app
+from config.channel import ChannelEndpoints
 from config.settings import Settings
 from tests.support.token_issuer import TokenIssuer, new_key
 
@@ -25,8 +28,9 @@ SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 HELPLINE_PHONE = "094 906 4660"
 
 
-def settings(app_type: str = "SingleTenant") -> Settings:
+def settings(app_type: str = "SingleTenant", issuer: TokenIssuer | None = None) -> Settings:
     return Settings(
+        channel=issuer.endpoints() if issuer is not None else ChannelEndpoints(),
         routing_file=SHIPPED_ROUTING,
         app_id=APP_ID,
         app_password="" if app_type == "UserAssignedMSI" else "not-used-inbound",
@@ -42,7 +46,7 @@ def issuer() -> Iterator[TokenIssuer]:
 
 
 async def start(issuer: TokenIssuer, app_type: str = "SingleTenant") -> TestClient:
-    app = create_app(settings(app_type), endpoints=issuer.endpoints(), clock=lambda: OPEN_TIME)
+    app = create_app(settings(app_type, issuer), clock=lambda: OPEN_TIME)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return client
@@ -144,23 +148,26 @@ async def test_refused_with_401_and_a_short_reason(
     assert "Traceback" not in body["error"] and len(body["error"]) < 100
 
 
-async def test_refused_request_never_reaches_the_bot(issuer: TokenIssuer) -> None:
+def _state_rows(storage: Storage) -> int:
+    row = storage.db.call_sync(lambda c: c.one("SELECT COUNT(*) AS n FROM bot_state"))
+    return int(row["n"]) if row else 0
+
+
+async def test_refused_request_never_reaches_the_bot(issuer: TokenIssuer, tmp_path: Path) -> None:
     """A refused request leaves no trace: no conversation state is written until a request
     with a valid token arrives."""
-    storage = MemoryStorage()
-    app = create_app(
-        settings(), endpoints=issuer.endpoints(), storage=storage, clock=lambda: OPEN_TIME
-    )
+    storage = Storage.build(open_database(str(tmp_path / "h.db")), new_reference)
+    app = create_app(settings(issuer=issuer), storage=storage, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         for _, make_header, _ in REFUSALS:
             response = await post(client, question(), make_header(issuer))
             assert response.status == 401
-        assert storage.memory == {}
+        assert _state_rows(storage) == 0
         # "hello" is not understood: the reply offers buttons, which the bot remembers.
         hello = teams_message(SERVICE_URL, "hello", deliveryMode="expectReplies")
         accepted = await post(client, hello, issuer.header(APP_ID, SERVICE_URL))
         assert accepted.status == 200
-        assert storage.memory != {}
+        assert _state_rows(storage) == 1
 
 
 async def test_signing_key_not_endorsed_for_teams_is_refused() -> None:
@@ -211,7 +218,7 @@ async def test_local_mode_accepts_requests_without_a_header(caplog: pytest.LogCa
 
 async def test_local_mode_still_refuses_a_bad_token(issuer: TokenIssuer) -> None:
     """With no app id nothing is required, but a token that is sent is still checked."""
-    app = create_app(Settings(routing_file=SHIPPED_ROUTING), endpoints=issuer.endpoints())
+    app = create_app(Settings(routing_file=SHIPPED_ROUTING, channel=issuer.endpoints()))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         response = await post(client, question(), "Bearer not-a-jwt")
         assert response.status == 401

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from bot.auth import build_auth
+from bot.botframework.auth import Authenticator
+from bot.botframework.credentials import ClientSecretSource, ManagedIdentitySource, token_source
 from config.settings import Settings, SettingsError
 
 from .factories import ROOT
@@ -36,8 +37,16 @@ TENANT_ID = "72f988bf-0000-4000-8000-0000000000aa"
 def test_supported_configurations(env: dict[str, str], app_type: str) -> None:
     settings = Settings.from_env(env)
     assert settings.auth_enabled and settings.app_type == app_type
-    auth = build_auth(settings)
-    assert auth.enabled
+    assert Authenticator(settings).enabled
+    source = token_source(settings)
+    expected = ManagedIdentitySource if app_type == "UserAssignedMSI" else ClientSecretSource
+    assert isinstance(source, expected)
+
+
+def _authority(settings: Settings) -> str:
+    source = token_source(settings)
+    assert isinstance(source, ClientSecretSource)
+    return source.authority + "/"
 
 
 def test_single_tenant_logs_in_at_its_own_tenant() -> None:
@@ -45,9 +54,9 @@ def test_single_tenant_logs_in_at_its_own_tenant() -> None:
         {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "s3cret",
          "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": TENANT_ID}
     )
-    assert build_auth(settings).endpoints.login_url.endswith("/" + TENANT_ID)
+    assert f"/{TENANT_ID}/" in _authority(settings)
     multi = Settings.from_env({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "s3cret"})
-    assert "/botframework.com/" in build_auth(multi).endpoints.login_url
+    assert "/botframework.com/" in _authority(multi)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +95,7 @@ def test_configuration_mistakes_name_the_variable(env: dict[str, str], variable:
 def test_empty_app_id_is_local_mode_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings.from_env({})
     assert not settings.auth_enabled
-    assert not build_auth(settings).enabled
+    assert not Authenticator(settings).enabled and token_source(settings) is None
     warning = [r for r in caplog.records if r.levelname == "WARNING"]
     assert warning and "authentication is OFF" in warning[0].getMessage()
 

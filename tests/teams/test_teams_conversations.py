@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from bot.mentions import is_bot_mentioned, text_without_own_mention
-from bot.server import create_app
+from bot.botframework.mentions import is_bot_mentioned, text_without_own_mention
+from bot.web.app import create_app
 from config.settings import Settings
 from tests.support.connector import ConnectorStandIn
 
@@ -62,10 +62,14 @@ def all_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # ---- mentions ------------------------------------------------------------------------------
-def _activity(text: str, *entities: dict[str, Any]) -> Activity:
+def _body(text: str, *entities: dict[str, Any]) -> dict[str, Any]:
     body = teams.teams_message("https://smba.example/", text, scope="groupChat")
     body["entities"] = list(entities)
-    return Activity().deserialize(body)
+    return body
+
+
+def _activity(text: str, *entities: dict[str, Any]) -> Activity:
+    return Activity().deserialize(_body(text, *entities))
 
 
 @pytest.mark.parametrize(
@@ -88,7 +92,7 @@ def _activity(text: str, *entities: dict[str, Any]) -> Activity:
 def test_only_the_bots_own_mention_markup_is_removed(
     text: str, entities: list[dict[str, Any]], expected: str
 ) -> None:
-    assert text_without_own_mention(_activity(text, *entities)) == expected
+    assert text_without_own_mention(_body(text, *entities)) == expected
 
 
 def test_sdk_remove_recipient_mention_strips_every_occurrence_of_the_name() -> None:
@@ -96,8 +100,8 @@ def test_sdk_remove_recipient_mention_strips_every_occurrence_of_the_name() -> N
     activity = _activity("<at>Helpline</at> what is the Helpline number?", teams.mention_entity())
     sdk_text = TurnContext.remove_recipient_mention(activity)
     assert "Helpline number" not in sdk_text  # the SDK damages the citizen's question
-    activity = _activity("<at>Helpline</at> what is the Helpline number?", teams.mention_entity())
-    assert text_without_own_mention(activity) == "what is the Helpline number?"
+    body = _body("<at>Helpline</at> what is the Helpline number?", teams.mention_entity())
+    assert text_without_own_mention(body) == "what is the Helpline number?"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +116,7 @@ def test_sdk_remove_recipient_mention_strips_every_occurrence_of_the_name() -> N
     ids=["bot", "someone-else", "other-entity", "mention-without-id", "none"],
 )
 def test_is_bot_mentioned(entities: list[dict[str, Any]], mentioned: bool) -> None:
-    assert is_bot_mentioned(_activity("<at>Helpline</at> hi", *entities)) is mentioned
+    assert is_bot_mentioned(_body("<at>Helpline</at> hi", *entities)) is mentioned
 
 
 # ---- personal chat -------------------------------------------------------------------------

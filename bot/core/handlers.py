@@ -1,0 +1,374 @@
+"""The helpline's handlers, in the order the core tries them.
+
+1. ``Joined``: someone (or the bot) joined: welcome once, or introduce the bot to a team.
+2. ``Other``: activity types that need no answer.
+3. ``StaffActions``: "I'll take it" on a staff card, only from a staff destination.
+4. ``GroupGate``: in group chats and channels, answer only when @mentioned.
+5. ``Emergency``: checked on every message, in every state; leaves any form.
+6. ``Privacy``: "delete my details".
+7. ``Form``: the call-back form, while one is open.
+8. ``Reference``: "what happened to MAY-XXXX-XXX".
+9. ``Choice``: a button press (or its label typed).
+10. ``Route``: classify and answer (routed, clarify, ask area, fallback).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from routing.reply import SERVICE_PREFIX, ConversationFacts
+
+from ..referrals.codes import find_reference
+from ..referrals.service import CALLBACK_PREFIX, Referrals
+from ..referrals.staff_card import claimed_reference
+from .form import CallbackForm, Signals, Step
+from .turn import Turn, card_invoke, error_invoke
+from .words import starts_with
+
+log = logging.getLogger(__name__)
+
+
+def _timestamp(turn: Turn) -> float:
+    return turn.now.timestamp()
+
+
+class Joined:
+    name = "joined"
+
+    def __init__(self, referrals: Referrals | None) -> None:
+        self.referrals = referrals
+
+    def check(self, turn: Turn) -> bool | None:
+        return True if turn.inbound.kind == "joined" else None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        inbound = turn.inbound
+        if inbound.address.is_group:
+            if inbound.bot_added:
+                if self.referrals is not None and inbound.trusted:
+                    await self.referrals.capture(inbound.address)
+                    log.info("bot added to conversation %s", inbound.address.conversation_id)
+                elif self.referrals is not None:
+                    log.info(
+                        "bot added to conversation %s (not remembered as a staff destination: "
+                        "authentication is off)",
+                        inbound.address.conversation_id,
+                    )
+                turn.say(turn.router.team_intro())
+            return True
+        welcomed: list[str] = turn.state.setdefault("welcomed", [])
+        for member in inbound.members_added:
+            if member and member not in welcomed:
+                welcomed.append(member)
+                turn.say(turn.router.welcome())
+                break  # one welcome per conversation update
+        return True
+
+
+class Other:
+    """Activity types the helpline does not act on: acknowledged, nothing said."""
+
+    name = "other"
+
+    def check(self, turn: Turn) -> bool | None:
+        return True if turn.inbound.kind == "other" else None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        return True
+
+
+class StaffActions:
+    """Staff card buttons. Accepted only from an enabled staff destination (a Teams channel,
+    its threads, or a configured staff chat); anywhere else refused with nothing about the
+    referral in the answer, logged and counted."""
+
+    name = "staff_action"
+
+    def __init__(self, referrals: Referrals | None, refused: Callable[[], None]) -> None:
+        self.referrals = referrals
+        self._refused = refused
+
+    def check(self, turn: Turn) -> str | None:
+        data = turn.inbound.data
+        return claimed_reference(dict(data)) if data is not None else None
+
+    async def handle(self, turn: Turn, reference: str) -> bool:
+        inbound = turn.inbound
+        if self.referrals is None or not self.referrals.is_staff_conversation(inbound.address):
+            self._refused()
+            log.warning(
+                "staff action refused: conversation is not a staff destination (channel %s)",
+                inbound.address.channel,
+            )
+            turn.outcome.invoke = error_invoke(
+                403, "Forbidden", "This button only works in the council's staff channel."
+            )
+            return True
+        card, updates = await self.referrals.claim(
+            reference, inbound.sender, inbound.address, inbound.reply_to_id
+        )
+        if card is not None:
+            turn.outcome.invoke = card_invoke(card)
+        turn.outcome.updates.extend(updates)
+        turn.outcome.wake_outbox = True  # the citizen's "who will ring" notice
+        return True
+
+
+class GroupGate:
+    """Group chats and channels: remember staff conversations the channel vouched for, and
+    answer only messages that @mention the bot (or press its buttons)."""
+
+    name = "group"
+
+    def __init__(self, referrals: Referrals | None) -> None:
+        self.referrals = referrals
+
+    def check(self, turn: Turn) -> bool | None:
+        inbound = turn.inbound
+        if inbound.kind == "message" and inbound.address.is_group:
+            return True
+        return None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        inbound = turn.inbound
+        if self.referrals is not None and inbound.trusted:
+            if self.referrals.is_staff_conversation(inbound.address):
+                await self.referrals.capture(inbound.address)
+        if inbound.choice is None and not inbound.mentioned:
+            return True  # not for the bot: say nothing
+        return False
+
+
+class Emergency:
+    """Runs before any form, question or relay: an emergency leaves the form (nothing
+    half-filled is sent) and gets the emergency reply, whatever the conversation was doing."""
+
+    name = "emergency"
+
+    def check(self, turn: Turn) -> bool | None:
+        if turn.inbound.kind != "message" or not turn.text:
+            return None
+        return True if turn.classification.is_emergency else None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        if turn.state.pop("form", None) is not None:
+            log.info("emergency during the call-back form: the form was dropped")
+        reply = turn.router.respond(turn.text, turn.facts, turn.now, turn.classification)
+        turn.say(reply)
+        return True
+
+
+class Privacy:
+    """ "delete my details": erase everything about this conversation, and confirm."""
+
+    name = "privacy"
+
+    def __init__(self, referrals: Referrals | None) -> None:
+        self.referrals = referrals
+
+    def check(self, turn: Turn) -> bool | None:
+        if self.referrals is None or turn.inbound.kind != "message" or not turn.text:
+            return None
+        config = self.referrals.config()
+        if config is None or not starts_with(turn.text, config.words.get("delete", ())):
+            return None
+        return True
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        assert self.referrals is not None
+        config = self.referrals.config()
+        assert config is not None
+        updates = await self.referrals.erase(turn.key)
+        turn.erased = True
+        turn.outcome.updates.extend(updates)
+        turn.say_text(config.messages["deleted"])
+        return True
+
+
+@dataclass(slots=True)
+class _Open:
+    form: dict[str, Any]
+    rules: CallbackForm
+
+
+class Form:
+    """The call-back form while one is open (see ``bot/core/form.py``)."""
+
+    name = "form"
+
+    def __init__(self, referrals: Referrals | None) -> None:
+        self.referrals = referrals
+        self._rules: tuple[int, CallbackForm] | None = None
+
+    def rules(self, turn: Turn) -> CallbackForm | None:
+        """The form's rules for the routing table in use (rebuilt after a reload)."""
+        config = self.referrals.config() if self.referrals is not None else None
+        if config is None:
+            return None
+        if self._rules is None or self._rules[0] != id(config):
+            names = tuple(a.name for a in turn.router.table.areas)
+            self._rules = (id(config), CallbackForm(config, names))
+        return self._rules[1]
+
+    def check(self, turn: Turn) -> _Open | None:
+        if turn.inbound.kind not in ("message", "action"):
+            return None
+        if "form" not in turn.state:
+            return None
+        rules = self.rules(turn)
+        form = CallbackForm.active(turn.state, _timestamp(turn))
+        if rules is None or form is None:
+            turn.state.pop("form", None)
+            return None
+        return _Open(form, rules)
+
+    async def handle(self, turn: Turn, match: _Open) -> bool:
+        rules, form = match.rules, match.form
+        inbound = turn.inbound
+        choice = inbound.choice or turn.offered_choice()
+        if choice is not None and not choice.startswith(CALLBACK_PREFIX) and form["step"] != "area":
+            # A button from an earlier message: the citizen moved on.
+            turn.state.pop("form", None)
+            turn.say_text(rules._m("left_form"))
+            return False
+        if form["step"] == "area" and turn.text and not _leaving(turn):
+            found = turn.router.table.area_matcher.find(turn.text)
+            if found is not None:
+                area = turn.router.table.area(found.area_id)
+                town = turn.text.strip()
+                if area is not None and town.casefold() in (area.name.casefold(), found.area_id):
+                    town = ""
+                form["touched"] = _timestamp(turn)
+                return await self._after(turn, rules.set_area(form, found.area_id, town or None))
+        classification = turn.classification
+        intents = classification.intents or (
+            (classification.intent,) if classification.intent and not classification.is_emergency else ()
+        )
+        signals = Signals(
+            services=tuple(i for i in intents if turn.router.table.service(i) is not None),
+            act=getattr(classification, "act", None),
+            topic=getattr(classification, "topic", None),
+        )
+        step = rules.answer(turn.state, turn.text, signals, _timestamp(turn))
+        return await self._after(turn, step)
+
+    async def _after(self, turn: Turn, step: Step) -> bool:
+        assert self.referrals is not None
+        if step.result == "left":
+            turn.say_text(" ".join(step.texts))
+            return False  # answered as usual by the next handlers
+        if step.result == "done":
+            text = await self.referrals.commit(turn.inbound.address, step.values)
+            turn.say_text(text)
+            turn.outcome.wake_outbox = True
+            return True
+        if step.result == "declined":
+            service = str(step.values.get("service"))
+            facts = ConversationFacts(area=step.values.get("area"))
+            routed = turn.router.choose(f"{SERVICE_PREFIX}{service}", facts, turn.now)
+            config = self.referrals.config()
+            lead = config.messages["no_consent"] if config else ""
+            turn.say(replace(routed, text=f"{lead}\n\n{routed.text}", choices=()))
+            log.info("callback declined: no consent, nothing stored")
+            return True
+        turn.say_text("\n\n".join(t for t in step.texts if t), step.buttons)
+        return True
+
+
+def _leaving(turn: Turn) -> bool:
+    classification = turn.classification
+    return bool(classification.intents) or getattr(classification, "act", None) is not None
+
+
+class Reference:
+    name = "reference"
+
+    def __init__(self, referrals: Referrals | None) -> None:
+        self.referrals = referrals
+
+    def check(self, turn: Turn) -> str | None:
+        if self.referrals is None or turn.inbound.kind != "message" or not turn.text:
+            return None
+        if self.referrals.config() is None:
+            return None
+        return find_reference(turn.text)
+
+    async def handle(self, turn: Turn, reference: str) -> bool:
+        assert self.referrals is not None
+        turn.say_text(await self.referrals.status(turn.key, reference))
+        return True
+
+
+class Choice:
+    """A button press, or its label typed: routes directly, never through the classifier."""
+
+    name = "choice"
+
+    def __init__(self, referrals: Referrals | None, form: Form) -> None:
+        self.referrals = referrals
+        self.form = form
+
+    def check(self, turn: Turn) -> str | None:
+        if turn.inbound.kind not in ("message", "action"):
+            return None
+        return turn.inbound.choice or turn.offered_choice()
+
+    async def handle(self, turn: Turn, choice: str) -> bool:
+        if choice.startswith(CALLBACK_PREFIX):
+            service = choice[len(CALLBACK_PREFIX) :]
+            rules = self.form.rules(turn)
+            config = self.referrals.config() if self.referrals is not None else None
+            if rules is not None and config is not None and config.offered_for(service):
+                facts = turn.facts
+                step = rules.start(
+                    turn.state, service, area=facts.area, town=None, now=_timestamp(turn)
+                )
+                log.info("callback started for service %s", service)
+                turn.say_text("\n\n".join(step.texts), step.buttons)
+                return True
+        turn.say(turn.router.choose(choice, turn.facts, turn.now))
+        return True
+
+
+class Route:
+    """Everything else: classify and answer."""
+
+    name = "route"
+
+    def check(self, turn: Turn) -> bool | None:
+        if turn.inbound.kind == "action":
+            return True  # a card action with no choice
+        return True if turn.inbound.kind == "message" else None
+
+    async def handle(self, turn: Turn, match: Any) -> bool:
+        inbound = turn.inbound
+        if inbound.kind == "action":
+            turn.outcome.invoke = error_invoke(400, "BadRequest", "That button has no choice.")
+            return True
+        if not turn.text and not inbound.has_attachments:
+            return True  # an empty message needs no answer
+        if not turn.text:  # a photo or file alone
+            turn.say(turn.router.respond("", turn.facts, turn.now))
+            return True
+        turn.say(turn.router.respond(turn.text, turn.facts, turn.now, turn.classification))
+        return True
+
+
+def helpline_handlers(referrals: Referrals | None, staff_refused: Callable[[], None]) -> list[Any]:
+    """The handlers in the order the core tries them."""
+    form = Form(referrals)
+    return [
+        Joined(referrals),
+        Other(),
+        StaffActions(referrals, staff_refused),
+        GroupGate(referrals),
+        Emergency(),
+        Privacy(referrals),
+        form,
+        Reference(referrals),
+        Choice(referrals, form),
+        Route(),
+    ]

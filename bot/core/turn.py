@@ -1,0 +1,263 @@
+"""One turn: read the conversation's state, run the first handler that takes the inbound,
+save the state, hand back what to say.
+
+Handlers are ordered; each says whether it takes the turn (``check``, cheap, no I/O) and
+then handles it (``handle``); a handler may decline after all (``handle`` returns False,
+e.g. the call-back form when the message turns out to be a new request) and the next one
+runs. The state is written only after the turn decided everything and only if it changed,
+with its eTag: a turn that raced another instance's turn of the same conversation is
+decided again on the new state (nothing has been sent yet), so replies always follow the
+state that was saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from intents.result import Classification
+from routing.reply import Choice, ConversationFacts, Reply
+from routing.router import Router
+
+from ..storage import Decision, EtagConflict, Storage, StorageBusy
+from .locks import ConversationLocks
+from .message import Inbound, Outcome
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+# Longest message the classifier is given; longer text is cut (bounded work per turn).
+MAX_TEXT = 2000
+_NEW_CONVERSATION = ConversationFacts()
+_ATTEMPTS = 3
+_REMEMBERED = frozenset({"emergency", "fallback"})  # tries of a turn that keeps losing eTag races (another instance, same chat)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def norm_label(text: str) -> str:
+    """A button label or typed text as compared with the labels offered last time."""
+    return " ".join(text.lower().split())
+
+
+def text_reply(text: str, buttons: Sequence[str] = (), *, kind: str = "text") -> Reply:
+    """A plain message, optionally with buttons whose label is also what they send."""
+    return Reply(kind=kind, text=text, choices=tuple(Choice(b, b) for b in buttons))  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything one handler needs to decide, and what has been decided so far."""
+
+    inbound: Inbound
+    state: dict[str, Any]
+    now: datetime
+    router: Router
+    offer: Callable[[Reply], Reply] | None = None
+    outcome: Outcome = field(default_factory=Outcome)
+    erased: bool = False  # the conversation's data was deleted: write no state back
+    _classification: Classification | None = None
+
+    @property
+    def text(self) -> str:
+        return self.inbound.text
+
+    @property
+    def key(self) -> str:
+        return self.inbound.address.key
+
+    @property
+    def classification(self) -> Classification:
+        """The message's classification, worked out once per turn."""
+        if self._classification is None:
+            self._classification = self.router.classify(self.text)
+        return self._classification
+
+    @property
+    def facts(self) -> ConversationFacts:
+        return ConversationFacts.from_dict(self.state.get("facts"))
+
+    def offered_choice(self) -> str | None:
+        """The choice whose button label the citizen typed (or their client sent as text)."""
+        offered = self.state.get("offered")
+        return offered.get(norm_label(self.text)) if offered and self.text else None
+
+    def say(self, reply: Reply) -> Reply:
+        """Add ``reply`` to the outcome, with any offered extras (the call-back button), and
+        note what it means for the conversation: its facts and the buttons now on offer.
+        Only what differs from a new conversation is kept."""
+        if self.offer is not None:
+            reply = self.offer(reply)
+        if reply.kind != "text" or reply.facts != _NEW_CONVERSATION:
+            if reply.facts != _NEW_CONVERSATION or "facts" in self.state:
+                self.state["facts"] = reply.facts.to_dict()
+        # Buttons that only send their label (the form's yes/no, area names) need no mapping.
+        offered = {norm_label(c.label): c.value for c in reply.choices if c.value != c.label}
+        if offered or self.state.get("offered"):
+            self.state["offered"] = offered
+        # Remembered only where the next message depends on it (follow-ups after an
+        # emergency, a second "not understood"): most turns then leave no state to write.
+        if reply.kind in _REMEMBERED:
+            self.state["last"] = reply.kind
+        elif "last" in self.state and reply.kind != "text":
+            del self.state["last"]
+        self.outcome.replies.append(reply)
+        return reply
+
+    def say_text(self, text: str, buttons: Sequence[str] = ()) -> Reply:
+        return self.say(replace(text_reply(text, buttons), facts=self.facts))
+
+
+class Handler(Protocol):
+    """One kind of turn: ``check`` says, without I/O, whether this handler takes it (a match
+    object, or None); ``handle`` acts on the match and returns False to let the next
+    handler have the turn after all."""
+
+    name: str
+
+    def check(self, turn: Turn) -> Any | None: ...
+
+    async def handle(self, turn: Turn, match: Any) -> bool: ...
+
+
+class Failures(Protocol):
+    """Told about turns that could not be answered as usual (bot/ops implements it)."""
+
+    def rate_limited(self) -> None: ...
+
+    def storage_busy(self) -> None: ...
+
+    def bug(self, error: Exception) -> None: ...
+
+    def handled_by(self, name: str) -> None: ...
+
+
+class _NoFailures:
+    def rate_limited(self) -> None:
+        pass
+
+    def storage_busy(self) -> None:
+        pass
+
+    def bug(self, error: Exception) -> None:
+        log.error("turn failed: %s", type(error).__name__, exc_info=error)
+
+    def handled_by(self, name: str) -> None:
+        pass
+
+
+class TurnRunner:
+    """Runs turns: rate limit, one turn at a time per conversation (within this instance;
+    eTags across instances), the handlers, then the state write."""
+
+    def __init__(
+        self,
+        handlers: Sequence[Handler],
+        storage: Storage,
+        router: Callable[[], Router],
+        *,
+        clock: Clock = utc_now,
+        offer: Callable[[Reply], Reply] | None = None,
+        failures: Failures | None = None,
+        locks: ConversationLocks | None = None,
+    ) -> None:
+        self.handlers = tuple(handlers)
+        self.storage = storage
+        self.router = router
+        self.clock = clock
+        self.offer = offer
+        self.failures: Failures = failures or _NoFailures()
+        self.locks = locks or ConversationLocks()
+        self._loop_time = asyncio.get_running_loop().time
+
+    def _phone(self, router: Router) -> str:
+        helpline = router.table.helpline
+        return helpline.phone.display if helpline.phone is not None else (helpline.email or "")
+
+    async def run(self, inbound: Inbound) -> Outcome:
+        key = inbound.address.key
+        if inbound.kind in ("message", "action"):
+            decision = await self.storage.rate_limits.hit(key, self._loop_time())
+            if decision is not Decision.ALLOW:
+                self.failures.rate_limited()
+                outcome = Outcome()
+                if decision is Decision.LIMITED_NOTIFY:
+                    router = self.router()
+                    text = router.messages.rate_limited.format(phone=self._phone(router))
+                    outcome.replies.append(text_reply(text))
+                return outcome
+        try:
+            async with self.locks.hold(key):
+                return await self._run(inbound, key)
+        except StorageBusy:
+            self.failures.storage_busy()
+            return self._sorry(inbound, "busy")
+        except Exception as error:  # a bug: logged and counted; the citizen gets an apology
+            self.failures.bug(error)
+            return self._sorry(inbound, "apology")
+
+    def _sorry(self, inbound: Inbound, kind: str) -> Outcome:
+        outcome = Outcome()
+        if inbound.kind not in ("message", "action"):
+            return outcome
+        router = self.router()
+        messages = router.messages
+        template = getattr(messages, "busy", None) if kind == "busy" else None
+        text = (template or messages.apology).format(phone=self._phone(router))
+        outcome.replies.append(text_reply(text, kind="apology"))
+        if inbound.kind == "action":
+            outcome.invoke = message_invoke(text)
+        return outcome
+
+    async def _run(self, inbound: Inbound, key: str) -> Outcome:
+        for attempt in range(1, _ATTEMPTS + 1):
+            item = await self.storage.state.read(key)
+            turn = Turn(inbound, item.data, self.clock(), self.router(), self.offer)
+            await self.dispatch(turn)
+            if inbound.kind == "action" and turn.outcome.invoke is None:
+                first = turn.outcome.replies[0].text if turn.outcome.replies else ""
+                turn.outcome.invoke = message_invoke(first)
+            if turn.erased:
+                return turn.outcome
+            try:
+                await self.storage.state.write(item)
+            except EtagConflict:
+                if attempt == _ATTEMPTS:
+                    raise
+                log.info("conversation state changed meanwhile; deciding the turn again")
+                continue
+            return turn.outcome
+        raise AssertionError("unreachable")
+
+    async def dispatch(self, turn: Turn) -> None:
+        for handler in self.handlers:
+            match = handler.check(turn)
+            if match is None:
+                continue
+            if await handler.handle(turn, match):
+                self.failures.handled_by(handler.name)
+                return
+
+
+def message_invoke(text: str) -> dict[str, Any]:
+    """The answer to a card action that shows ``text`` in place (Universal Actions)."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
+
+
+def card_invoke(card: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a card action that replaces the card for the person who pressed."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
+
+
+def error_invoke(status: int, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": code, "message": message},
+    }

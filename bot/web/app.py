@@ -1,0 +1,362 @@
+"""The aiohttp application: routes, middlewares and the objects they share (an app factory;
+nothing happens at import time).
+
+Routes: ``POST /api/messages`` (activities from the channel), ``GET /healthz`` (liveness,
+with the routing file's status), ``GET /readyz`` (config loaded, storage writable, not
+shutting down), ``GET /metrics`` (Prometheus text format).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from config.settings import Settings
+from routing.store import RoutingStore
+
+from ..botframework.activities import BadActivity
+from ..botframework.auth import AuthUnavailable, Authenticator, TokenRejected
+from ..botframework.auth_cache import signing_keys_ctx
+from ..botframework.channel import BotFrameworkChannel
+from ..botframework.connector import ConnectorSender
+from ..botframework.credentials import OutboundTokens, token_source
+from ..botframework.endpoint import Endpoint
+from ..core.handlers import helpline_handlers
+from ..core.turn import TurnRunner, utc_now
+from ..ops import observe
+from ..ops.logs import ConversationHasher, citizen_name
+from ..ops.metrics import CONTENT_TYPE, Metrics
+from ..referrals import delivery
+from ..referrals.background import Background, purge_loop
+from ..referrals.codes import new_reference
+from ..referrals.delivery import OutboxSender, RetryPolicy
+from ..referrals.service import Referrals
+from ..storage import Storage, open_database
+from ..storage.sqlite import MEMORY
+from .inbound import MAX_BODY_BYTES, BadRequest, read_request
+from .lifecycle import drain_on_shutdown, storage_writable
+from .limits import TurnGate
+
+log = logging.getLogger(__name__)
+
+# Seconds a caller is asked to wait when the bot is at its concurrency cap / shutting down.
+BUSY_RETRY_AFTER = "1"
+DRAINING_RETRY_AFTER = "5"
+# The whole request body must arrive within this long (a slow body holds nothing for long).
+BODY_DEADLINE_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Objects that need a running event loop; built in ``cleanup_ctx``."""
+
+    endpoint: Endpoint
+    runner: TurnRunner
+    referrals: Referrals
+    outbox: OutboxSender
+    channel: BotFrameworkChannel
+    session: aiohttp.ClientSession
+
+
+SETTINGS = web.AppKey("settings", Settings)
+STORE = web.AppKey("routing_store", RoutingStore)
+AUTH = web.AppKey("auth", Authenticator)
+STORAGE = web.AppKey("storage", Storage)
+RUNTIME = web.AppKey("runtime", Runtime)
+METRICS = web.AppKey("metrics", Metrics)
+GATE = web.AppKey("turn_gate", TurnGate)
+HASHER = web.AppKey("conversation_hasher", ConversationHasher)
+
+
+def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": reason}, status=status, headers=headers)
+
+
+@web.middleware
+async def json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """HTTP errors as short JSON; anything unexpected is logged, never shown."""
+    try:
+        return await handler(request)
+    except BadRequest as error:
+        log.info("refused %s %s: %d %s", request.method, request.path, error.status, error.reason)
+        request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
+        return _error(error.status, error.reason)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        log.info("refused %s %s: %d", request.method, request.path[:200], error.status)
+        request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
+        headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+        return _error(error.status, error.reason, headers)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path[:200])
+        return _error(503, "the helpline bot hit a problem; please try again")
+
+
+class _Throttled:
+    """Log a repeated event at most once per ``every`` seconds, with how often it happened."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self._every = every
+        self._last = float("-inf")
+        self._count = 0
+
+    def __call__(self, message: str) -> None:
+        self._count += 1
+        now = time.monotonic()
+        if now - self._last >= self._every:
+            log.warning("%s (%d time(s) since last logged)", message, self._count)
+            self._last = now
+            self._count = 0
+
+
+_BUSY_LOG = web.AppKey("busy_log", _Throttled)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    """One activity. The body is read (within a deadline) and its token checked before the
+    request takes one of the turn slots: a connection that sends nothing, or a caller
+    without a token, never holds a slot."""
+    app = request.app
+    started = time.perf_counter()
+    inbound = await read_request(request, BODY_DEADLINE_SECONDS)
+    record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], inbound.body)
+    token = observe.begin(record)
+    status = 500
+    try:
+        with citizen_name(inbound.body["from"].get("name")):
+            status, response = await _turn(request, inbound.body, inbound.auth_header, record)
+            return response
+    finally:
+        observe.finish(record, status, time.perf_counter() - started, app[METRICS])
+        observe.end(token)
+
+
+async def _turn(
+    request: web.Request, body: dict[str, Any], auth_header: str | None, record: observe.TurnRecord
+) -> tuple[int, web.StreamResponse]:
+    app = request.app
+    metrics = app[METRICS]
+    runtime = app[RUNTIME]
+    endpoint = runtime.endpoint
+    headers = {"X-Correlation-Id": record.correlation_id}
+    try:
+        caller = await endpoint.authenticator.authenticate(
+            auth_header,
+            str(body.get("channelId") or ""),
+            body["serviceUrl"],
+            will_send=body.get("deliveryMode") != "expectReplies",
+        )
+    except TokenRejected as error:
+        log.info("refused activity: %s", error.reason)
+        metrics.requests_refused.labels(status=str(error.status)).inc()
+        record.outcome = "unauthenticated"
+        return error.status, _error(error.status, error.reason)
+    except AuthUnavailable:  # our failure (signing keys unreachable), not the caller's
+        log.warning("refused activity: token signing keys are unavailable")
+        metrics.requests_refused.labels(status="503").inc()
+        record.outcome = "auth_unavailable"
+        return 503, _error(503, "tokens cannot be checked right now; please retry", {"Retry-After": "5"})
+    gate = app[GATE]
+    if not gate.try_enter():
+        draining = gate.draining
+        metrics.requests_refused.labels(status="503").inc()
+        app[_BUSY_LOG]("refused: shutting down" if draining else "refused: too many turns in flight")
+        record.outcome = "busy"
+        return 503, _error(
+            503,
+            "the bot is restarting; please retry" if draining else "the bot is busy; please retry",
+            {"Retry-After": DRAINING_RETRY_AFTER if draining else BUSY_RETRY_AFTER},
+        )
+    metrics.in_flight.inc()
+    try:
+        try:
+            answer, outcome = await endpoint.run(body, caller)
+        except BadActivity as error:
+            log.info("refused %s %s: 400 %s", request.method, request.path, error)
+            metrics.requests_refused.labels(status="400").inc()
+            record.outcome = "refused"
+            return 400, _error(400, str(error))
+        if outcome is not None:
+            record.outcome_of(outcome.replies)
+        if answer.status == 501:
+            return 501, _error(501, "this bot does not handle that invoke", headers)
+        if answer.body is None:
+            return answer.status, web.Response(status=answer.status, headers=headers)
+        return answer.status, web.json_response(answer.body, status=answer.status, headers=headers)
+    finally:
+        metrics.in_flight.dec()
+        gate.leave()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    app = request.app
+    config = app[STORE].status()
+    delivery_status = await _referral_health(app)
+    auth = "on" if app[AUTH].enabled else "off"
+    return web.json_response(
+        {"status": "ok", "auth": auth, "config": config, "referrals": delivery_status}
+    )
+
+
+async def _referral_health(app: web.Application) -> dict[str, Any]:
+    try:
+        summary = await app[STORAGE].referrals.delivery_summary()
+    except Exception as error:  # the endpoint must answer even when the database does not
+        log.warning("healthz: referral database unavailable: %s", type(error).__name__)
+        return {"status": "database unavailable"}
+    return delivery.health(summary)
+
+
+async def readyz(request: web.Request) -> web.Response:
+    app = request.app
+    checks: dict[str, Any] = {}
+    store = app[STORE]
+    config = store.status()
+    # The last good table keeps serving when a reload fails: ready either way, but say so.
+    checks["config"] = "ok" if store.router is not None else "not loaded"
+    checks["config_file"] = config["status"]
+    checks["storage"] = await storage_writable(app[STORAGE].state)
+    checks["runtime"] = "ok" if RUNTIME in app else "not started"
+    checks["accepting"] = "no (shutting down)" if app[GATE].draining else "ok"
+    ready = all(checks[k] == "ok" for k in ("config", "storage", "runtime", "accepting"))
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    metrics = request.app[METRICS]
+    metrics.config_status(request.app[STORE].status())
+    return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
+def _runtime_ctx(
+    clock: Callable[[], dt.datetime],
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def runtime(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        metrics = app[METRICS]
+        store = app[STORE]
+        storage = app[STORAGE]
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=100, limit_per_host=50)
+        )
+        sender = ConnectorSender(
+            session,
+            OutboundTokens(token_source(settings)),
+            timeout=settings.connector_timeout,
+            attempts=settings.connector_attempts,
+            backoff=settings.connector_backoff,
+            backoff_max=settings.connector_backoff_max,
+            observer=metrics,
+        )
+        channel = BotFrameworkChannel(sender)
+
+        def router() -> Any:
+            return store.router
+
+        referrals = Referrals(storage, router, clock)
+        observer = observe.CoreObserver(metrics)
+        runner = TurnRunner(
+            helpline_handlers(referrals, metrics.staff_actions_refused.inc),
+            storage,
+            router,
+            clock=clock,
+            offer=referrals.offer,
+            failures=observer,
+        )
+        outbox = OutboxSender(
+            storage.referrals,
+            lambda: store.router.table,
+            session,
+            channel,
+            env=os.environ,
+            policy=RetryPolicy(
+                max_attempts=settings.referral_max_attempts,
+                base=settings.referral_retry_seconds,
+                cap=settings.referral_retry_max_seconds,
+            ),
+            webhook_timeout=settings.referral_webhook_timeout,
+        )
+        background = Background(outbox)
+        endpoint = Endpoint(app[AUTH], runner, channel, observer, background)
+        app[RUNTIME] = Runtime(endpoint, runner, referrals, outbox, channel, session)
+        tasks = [
+            asyncio.create_task(store.watch(settings.reload_interval), name="routing-watch"),
+            asyncio.create_task(outbox.run(), name="referral-outbox"),
+            asyncio.create_task(outbox.listen(storage.db), name="referral-outbox-listen"),
+            asyncio.create_task(
+                purge_loop(
+                    storage.referrals,
+                    settings.referral_retention_days,
+                    settings.referral_purge_interval,
+                    clock,
+                ),
+                name="referral-purge",
+            ),
+        ]
+        try:
+            yield
+        finally:
+            await background.close()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await session.close()
+            await asyncio.get_running_loop().run_in_executor(None, storage.db.close)
+
+    return runtime
+
+
+def create_app(
+    settings: Settings,
+    *,
+    storage: Storage | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> web.Application:
+    """Build the application. Raises ``routing.errors.ConfigError`` for an invalid routing
+    file; nothing starts until ``cleanup_ctx`` runs."""
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[STORE] = RoutingStore.load(settings.routing_file)
+    app[AUTH] = Authenticator(settings)
+    if storage is None:
+        db = open_database(str(settings.database) if settings.database else MEMORY)
+        storage = Storage.build(
+            db,
+            new_reference,
+            rate_limit=settings.rate_limit_messages,
+            rate_window=settings.rate_limit_window,
+        )
+    app[STORAGE] = storage
+    app[METRICS] = Metrics()
+    app[GATE] = TurnGate(settings.max_concurrent_turns)
+    app[HASHER] = ConversationHasher(settings.log_hash_key)
+    app[_BUSY_LOG] = _Throttled()
+    app.cleanup_ctx.append(_runtime_ctx(clock or utc_now))
+    if app[AUTH].enabled:
+        app.cleanup_ctx.append(signing_keys_ctx(app[AUTH].key_urls))
+    app.on_shutdown.append(
+        drain_on_shutdown(lambda a: a[GATE], lambda a: a[SETTINGS].shutdown_grace)
+    )
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
+    return app

@@ -1,0 +1,163 @@
+"""Build the Teams app package: ``appPackage/build/helpline.zip``.
+
+    MicrosoftAppId=<bot app id> BOT_DOMAIN=<bot host name> .venv/bin/python -m tools.teams_package
+
+Fills the bot's app id and domain into ``appPackage/manifest.json``, checks the icons, and
+validates the manifest offline against Microsoft's published JSON Schema for its
+``manifestVersion`` (shipped in the npm package ``@microsoft/app-manifest``; ``npm ci``
+installs it). Exits 2 with a message naming what to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import struct
+import sys
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator, FormatChecker
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_PACKAGE = ROOT / "appPackage"
+SCHEMAS = ROOT / "node_modules" / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams"
+ICONS = {"color": (192, 192), "outline": (32, 32)}
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_HOST = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_PLACEHOLDER = re.compile(r"\$\{\{(\w+)\}\}")
+
+
+class PackageError(Exception):
+    """The package cannot be built; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageInputs:
+    app_id: str
+    domain: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "PackageInputs":
+        app_id = env.get("MicrosoftAppId", "").strip()
+        domain = env.get("BOT_DOMAIN", "").strip().lower()
+        if not app_id:
+            raise PackageError("MicrosoftAppId is not set: use the Azure Bot's Microsoft App ID")
+        if not _GUID.match(app_id):
+            raise PackageError(f"MicrosoftAppId={app_id!r} is not a GUID (an Azure app id)")
+        if not domain:
+            raise PackageError(
+                "BOT_DOMAIN is not set: use the host name of the bot's public endpoint, "
+                "e.g. mayo-helpline.azurewebsites.net"
+            )
+        if not _HOST.match(domain):
+            raise PackageError(
+                f"BOT_DOMAIN={domain!r} is not a host name (no https://, no path, no port)"
+            )
+        return cls(app_id, domain)
+
+
+def fill(template: str, inputs: PackageInputs) -> dict[str, Any]:
+    values = {"MicrosoftAppId": inputs.app_id, "BOT_DOMAIN": inputs.domain}
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise PackageError(f"manifest.json uses ${{{{{name}}}}}, which the build does not fill")
+        return values[name]
+
+    return json.loads(_PLACEHOLDER.sub(replace, template))
+
+
+def schema_for(manifest: Mapping[str, Any], schemas: Path = SCHEMAS) -> dict[str, Any]:
+    version = manifest.get("manifestVersion")
+    path = schemas / f"v{version}" / "MicrosoftTeams.schema.json"
+    if not schemas.is_dir():
+        raise PackageError(f"{schemas} is missing: run `npm ci` first (it installs the schemas)")
+    if not path.is_file():
+        raise PackageError(f"no published schema for manifestVersion {version!r} in {schemas}")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def schema_errors(manifest: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """Every schema violation, as ``path: message`` lines (empty when valid)."""
+    validator = Draft4Validator(schema, format_checker=FormatChecker())
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message}"
+        for error in sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
+    ]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise PackageError("not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def check_icons(manifest: Mapping[str, Any], directory: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for kind, size in ICONS.items():
+        name = manifest["icons"][kind]
+        path = directory / name
+        if not path.is_file():
+            raise PackageError(f"icons.{kind}: {path} is missing")
+        data = path.read_bytes()
+        try:
+            actual = png_size(data)
+        except PackageError:
+            raise PackageError(f"icons.{kind}: {path} is not a PNG file") from None
+        if actual != size:
+            raise PackageError(f"icons.{kind}: {path} is {actual[0]}x{actual[1]}, not {size[0]}x{size[1]}")
+        files[name] = data
+    return files
+
+
+def build(
+    inputs: PackageInputs,
+    *,
+    source: Path = APP_PACKAGE,
+    output: Path | None = None,
+    schemas: Path = SCHEMAS,
+) -> Path:
+    """Validate and write the zip; returns its path."""
+    manifest = fill((source / "manifest.json").read_text(encoding="utf-8"), inputs)
+    errors = schema_errors(manifest, schema_for(manifest, schemas))
+    if errors:
+        raise PackageError("manifest.json is not valid:\n  " + "\n  ".join(errors))
+    files = check_icons(manifest, source)
+    output = output or source / "build" / "helpline.zip"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # Teams wants the three files at the root of the zip, not in a folder.
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.teams_package",
+        description="Build appPackage/build/helpline.zip from MicrosoftAppId and BOT_DOMAIN.",
+    )
+    parser.add_argument("--output", type=Path, help="where to write the zip")
+    args = parser.parse_args(argv)
+    try:
+        path = build(PackageInputs.from_env(os.environ), output=args.output)
+    except PackageError as error:
+        print(f"teams package: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} (manifest valid against the published Teams schema)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
