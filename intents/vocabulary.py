@@ -6,11 +6,13 @@ member of staff editing ``config/routing.yaml`` can act on. It does not read fil
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from intents.cues import ANYWHERE, family_references
 from intents.normalise import words
 
 KeyPath = tuple[str | int, ...]
@@ -68,6 +70,9 @@ class EmergencyVocabulary:
     not_emergency: tuple[str, ...] = ()  # ordinary phrases that contain alarming words
     past_time: tuple[str, ...] = ()  # "last year": near an alarming phrase, it is history
     past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
+    present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
+    weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,14 @@ class LanguageVocabulary:
     neutral_phrases: tuple[str, ...] = ()
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
+    # Word families ("someone": he, she, mam ...) that cue entries name as "{someone}".
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Conversation acts (greeting, thanks, talk_to_person ...) and other matters (council,
+    # scam ...): name -> cue entries. Only when no service or emergency is asked for, except
+    # topics_first, which win over any service ("I live in Galway, can you do my shopping").
+    acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics_first: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +143,8 @@ _LIST_KEYS = (
     "neutral_phrases",
 )
 _LANGUAGE_KEYS = (
-    *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency"
+    *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
+    "families", "acts", "topics", "topics_first",
 )
 _EMERGENCY_KEYS = (
     "danger",
@@ -139,7 +153,10 @@ _EMERGENCY_KEYS = (
     "not_emergency",
     "past_time",
     "past_time_before",
+    "present_time",
+    "weak",
 )
+_CUE_LISTS = ("danger", "self_harm", "weak")  # emergency lists whose entries use + | {family}
 
 
 def _known(keys: Sequence[str]) -> str:
@@ -210,16 +227,81 @@ class _Reader:
                 f" use one of: {_known(sorted(service_ids))}",
             )
             helper = None
+        families = self.named_lists(language.get("families", {}), (*root, "families"), None)
+        known_families = {name for name, _ in families}
+        acts = self.named_lists(language.get("acts", {}), (*root, "acts"), known_families)
+        topics = self.named_lists(language.get("topics", {}), (*root, "topics"), known_families)
+        topics_first = self.phrase_list(language.get("topics_first", []), (*root, "topics_first"))
+        for index, name in enumerate(topics_first):
+            if name not in {t for t, _ in topics}:
+                self.problem(
+                    (*root, "topics_first", index), f"'{name}' is not a topic listed under topics"
+                )
+        emergency = self.emergency(
+            language.get("emergency", {}), (*root, "emergency"), known_families
+        )
         return LanguageVocabulary(
+            families=families,
+            acts=acts,
+            topics=topics,
+            topics_first=topics_first,
             thresholds=self.thresholds(language.get("thresholds", {}), (*root, "thresholds")),
             spellings=self.spellings(language.get("spellings", {}), (*root, "spellings")),
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
-            emergency=self.emergency(language.get("emergency", {}), (*root, "emergency")),
+            emergency=dataclasses.replace(emergency, families=families),
             **lists,
         )
 
-    def emergency(self, value: Any, path: KeyPath) -> EmergencyVocabulary:
+    def named_lists(
+        self, value: Any, path: KeyPath, families: set[str] | None
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``name: [entries]`` lines; ``families`` None for the families themselves."""
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of 'name: [phrases]' lines")
+            return ()
+        result = []
+        for name, phrases in value.items():
+            if not isinstance(name, str) or not name.replace("_", "").isalnum():
+                self.problem((*path, str(name)), "names are lower case words joined by _")
+                continue
+            entries = self.phrase_list(phrases, (*path, name))
+            if families is None:
+                for index, phrase in enumerate(entries):
+                    if any(mark in phrase for mark in "+|{}~"):
+                        self.problem(
+                            (*path, name, index),
+                            "a family lists plain phrases (no '+', '|', '~' or '{...}')",
+                        )
+            else:
+                self.cue_entries(entries, (*path, name), families)
+            result.append((name, entries))
+        return tuple(result)
+
+    def cue_entries(self, entries: Sequence[str], path: KeyPath, families: set[str]) -> None:
+        """Every part of every entry has words, and every "{name}" is a listed family."""
+        for index, entry in enumerate(entries):
+            for part in entry.split("+"):
+                alternatives = part.strip().removeprefix(ANYWHERE).split("|")
+                if not any(words(alt) for alt in alternatives):
+                    self.problem(
+                        (*path, index),
+                        "has an empty part around '+' or '|';"
+                        " write e.g. 'fell | fallen + cant get up'",
+                    )
+            for name in family_references(entry):
+                if name not in families:
+                    self.problem(
+                        (*path, index),
+                        f"'{{{name}}}' is not a word family; add it under language.families"
+                        f" (known: {_known(sorted(families)) or 'none yet'})",
+                    )
+
+    def emergency(
+        self, value: Any, path: KeyPath, families: set[str] | None = None
+    ) -> EmergencyVocabulary:
         if value is None:
             return EmergencyVocabulary()
         if not isinstance(value, Mapping):
@@ -233,15 +315,8 @@ class _Reader:
                     f" known lists: {_known(_EMERGENCY_KEYS)}",
                 )
         lists = {key: self.phrase_list(value.get(key, []), (*path, key)) for key in _EMERGENCY_KEYS}
-        for key in ("danger", "self_harm"):
-            for index, entry in enumerate(lists[key]):
-                for part in entry.split("+"):
-                    if not any(words(alt) for alt in part.split("|")):
-                        self.problem(
-                            (*path, key, index),
-                            "has an empty part around '+' or '|';"
-                            " write e.g. 'fell | fallen + cant get up'",
-                        )
+        for key in _CUE_LISTS:
+            self.cue_entries(lists[key], (*path, key), families or set())
         if value and not (lists["danger"] or lists["self_harm"] or lists["danger_alone"]):
             self.problem(path, "needs at least one phrase under 'danger' or 'self_harm'")
         return EmergencyVocabulary(**lists)
