@@ -295,7 +295,7 @@ def _with_weak(
 
 
 def _all_words(phrases: Iterable[str]) -> set[str]:
-    """The words of vocabulary entries ("{family}" names are not words a citizen types)."""
+    """The words of vocabulary entries ("<family>" names are not words a citizen types)."""
     found: set[str] = set()
     for phrase in phrases:
         for alternative in re.split(r"[+|]", phrase):

@@ -1,11 +1,12 @@
-"""Compositional cue entries: "fell | {fall} + {cant_get_up}", matched in a read message.
+"""Compositional cue entries: "fell | <fall> + <cant_get_up>", matched in a read message.
 
 An entry is one or more parts joined by " + " (all must be present, in any order, within
 ``window`` words of each other), each part a set of alternatives joined by " | ". An
-alternative written ``{name}`` stands for every phrase of the word family ``name`` (a list in
-the vocabulary: "{someone}" = he, she, mam, my husband ...), so one entry covers a whole family
-of wordings. A part starting with "~" may be anywhere in the message ("~ {memory_loss} +
-{gone_missing}": the dementia can be mentioned sentences before the wandering off).
+alternative written ``<name>`` stands for every phrase of the word family ``name`` (a list in
+the vocabulary: "<someone>" = he, she, mam, my husband ...), so one entry covers a whole family
+of wordings. A part starting with "~" may be anywhere in the message ("~ <memory_loss> +
+<gone_missing>": the dementia can be mentioned sentences before the wandering off). Angle
+brackets, not braces, so staff need no quotes in YAML.
 
 Used for emergencies, weak danger cues, conversation acts and other matters. Everything is
 expanded and indexed once; matching costs a few dictionary look-ups per message word.
@@ -22,11 +23,11 @@ from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
 T = TypeVar("T")
 ANYWHERE = "~"
-_FAMILY = re.compile(r"^\{\s*([a-z0-9_]+)\s*\}$")
+_FAMILY = re.compile(r"^<\s*([a-z0-9_]+)\s*>$")
 
 
 def family_name(alternative: str) -> str | None:
-    """``"{someone}"`` -> ``"someone"``; None for an ordinary phrase."""
+    """``"<someone>"`` -> ``"someone"``; None for an ordinary phrase."""
     found = _FAMILY.match(alternative.strip())
     return found.group(1) if found else None
 

@@ -1,6 +1,6 @@
 """Emergency detection, run before anything else.
 
-Entries are compositional cues (see ``cues.py``): "{fall} + {cant_get_up}" is any fall word
+Entries are compositional cues (see ``cues.py``): "<fall> + <cant_get_up>" is any fall word
 and any "can't get up" wording within a few words of each other, so a family of wordings
 is one entry. Ordinary phrases that contain alarming words ("dying for a cup of tea", "fire
 brigade") and nearby mentions of the past ("last year", unless a present-time cue such as

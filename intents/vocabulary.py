@@ -72,7 +72,7 @@ class EmergencyVocabulary:
     past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
     present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
     weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
-    families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "{name}"
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "<name>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class LanguageVocabulary:
     neutral_phrases: tuple[str, ...] = ()
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
-    # Word families ("someone": he, she, mam ...) that cue entries name as "{someone}".
+    # Word families ("someone": he, she, mam ...) that cue entries name as "<someone>".
     families: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Conversation acts (greeting, thanks, talk_to_person ...) and other matters (council,
     # scam ...): name -> cue entries. Only when no service or emergency is asked for, except
@@ -270,10 +270,10 @@ class _Reader:
             entries = self.phrase_list(phrases, (*path, name))
             if families is None:
                 for index, phrase in enumerate(entries):
-                    if any(mark in phrase for mark in "+|{}~"):
+                    if any(mark in phrase for mark in "+|<>~"):
                         self.problem(
                             (*path, name, index),
-                            "a family lists plain phrases (no '+', '|', '~' or '{...}')",
+                            "a family lists plain phrases (no '+', '|', '~' or '<...>')",
                         )
             else:
                 self.cue_entries(entries, (*path, name), families)
@@ -281,7 +281,7 @@ class _Reader:
         return tuple(result)
 
     def cue_entries(self, entries: Sequence[str], path: KeyPath, families: set[str]) -> None:
-        """Every part of every entry has words, and every "{name}" is a listed family."""
+        """Every part of every entry has words, and every "<name>" is a listed family."""
         for index, entry in enumerate(entries):
             for part in entry.split("+"):
                 alternatives = part.strip().removeprefix(ANYWHERE).split("|")
@@ -295,7 +295,7 @@ class _Reader:
                 if name not in families:
                     self.problem(
                         (*path, index),
-                        f"'{{{name}}}' is not a word family; add it under language.families"
+                        f"'<{name}>' is not a word family; add it under language.families"
                         f" (known: {_known(sorted(families)) or 'none yet'})",
                     )
 
