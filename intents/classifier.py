@@ -95,6 +95,7 @@ class Classifier:
             *content,
             *matters,
             *emergency.present_time,
+            *emergency.resolved,
             *language.neutral_phrases,
             *language.negation,
             *language.negation_at_clause_start,

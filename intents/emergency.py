@@ -53,7 +53,8 @@ class EmergencyDetector:
         self._weak = CueSet([(text, WEAK) for text in vocabulary.weak], families, window)
         self._alone = _index(vocabulary.danger_alone)
         self._ordinary = _index(vocabulary.not_emergency)
-        self._past = _index(vocabulary.past_time)
+        self._past = _index([*vocabulary.past_time, *vocabulary.resolved])
+        self._resolved = _index(vocabulary.resolved)
         self._past_before = _index(vocabulary.past_time_before)
         self._present = _index(vocabulary.present_time)
 
@@ -66,7 +67,7 @@ class EmergencyDetector:
 
     def weak(self, message: ReadMessage) -> str | None:
         """The weak danger cue in the message, if any (only asked when no emergency was found)."""
-        if not self._weak.size:
+        if not self._weak.size or self._resolved.find_all(message.keys):
             return None
         context = self._context(message)
         found = self._weak.find(message.keys, lambda hit, _: context.explains(hit, DANGER))

@@ -71,6 +71,7 @@ class EmergencyVocabulary:
     past_time: tuple[str, ...] = ()  # "last year": near an alarming phrase, it is history
     past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
     present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
+    resolved: tuple[str, ...] = ()  # "she's ok now": like the past, and no weak cue counts
     weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
     families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "<name>"
 
@@ -154,6 +155,7 @@ _EMERGENCY_KEYS = (
     "past_time",
     "past_time_before",
     "present_time",
+    "resolved",
     "weak",
 )
 _CUE_LISTS = ("danger", "self_harm", "weak")  # emergency lists whose entries use + | {family}
