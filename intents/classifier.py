@@ -24,6 +24,7 @@ from intents.vocabulary import Thresholds, Vocabulary
 
 OUT_OF_SCOPE = "out_of_scope"  # evidence that a message is other council business
 NEUTRAL = "neutral"  # phrases that only stop their words counting for anything else
+_STRONG_WORD = 0.8  # a service word this strong makes "emergency" an adjective
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class Classifier:
             *emergency.present_time,
             *emergency.resolved,
             *language.neutral_phrases,
+            *language.filler_words,
             *language.negation,
             *language.negation_at_clause_start,
             *language.negation_exceptions,
@@ -133,12 +135,22 @@ class Classifier:
             language.request_cues,
             language.possessives,
         )
-        self._emergency = EmergencyDetector(emergency, self._thresholds.emergency_window)
+        fillers = frozenset(k for w in language.filler_words for k in phrase_keys(w))
+        strong = frozenset(
+            phrase_keys(word)[0]
+            for service in vocabulary.services
+            for word, weight in service.keywords
+            if weight >= _STRONG_WORD and len(phrase_keys(word)) == 1
+        )
+        self._emergency = EmergencyDetector(
+            emergency, self._thresholds.emergency_window, fillers, strong
+        )
         self._matters = Matters(
             language.acts,
             language.topics,
             dict(language.families),
             self._thresholds.emergency_window,
+            fillers,
         )
         self._topics_first = frozenset(language.topics_first)
 

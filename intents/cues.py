@@ -8,6 +8,12 @@ of wordings. A part starting with "~" may be anywhere in the message ("~ <memory
 <gone_missing>": the dementia can be mentioned sentences before the wandering off). Angle
 brackets, not braces, so staff need no quotes in YAML.
 
+Inside a word family, filler words ("is", "the", "his", "her" ...) may come and go in a
+phrase of two or more other words: "face crooked" also matches "face is crooked", and "cant
+lift her arm" also matches "can't lift my arm". Every phrase is also matched as written.
+Phrases written straight into an entry are matched only as written ("this is an emergency" is
+not "is this an emergency").
+
 Used for emergencies, weak danger cues, conversation acts and other matters. Everything is
 expanded and indexed once; matching costs a few dictionary look-ups per message word.
 """
@@ -69,17 +75,19 @@ class _Entry(Generic[T]):
 
 def split_entry(
     entry: str, families: Mapping[str, Sequence[str]]
-) -> list[tuple[bool, list[tuple[str, ...]]]]:
-    """(anywhere?, alternative key sequences) for each part, families expanded."""
+) -> list[tuple[bool, list[tuple[tuple[str, ...], bool]]]]:
+    """(anywhere?, [(alternative keys, from a family?)]) for each part, families expanded."""
     parts = []
     for raw in entry.split("+"):
         part = raw.strip()
         anywhere = part.startswith(ANYWHERE)
-        alternatives: list[tuple[str, ...]] = []
+        alternatives: list[tuple[tuple[str, ...], bool]] = []
         for alternative in part.removeprefix(ANYWHERE).split("|"):
             name = family_name(alternative)
             phrases = families.get(name, ()) if name is not None else (alternative,)
-            alternatives.extend(keys for p in phrases if (keys := phrase_keys(p)))
+            alternatives.extend(
+                (keys, name is not None) for p in phrases if (keys := phrase_keys(p))
+            )
         parts.append((anywhere, alternatives))
     return parts
 
@@ -92,18 +100,30 @@ class CueSet(Generic[T]):
         entries: Iterable[tuple[str, T]],
         families: Mapping[str, Sequence[str]],
         window: int,
+        fillers: frozenset[str] = frozenset(),
     ) -> None:
         self._window = window
+        self._fillers = fillers
         self._entries: list[_Entry[T]] = []
         parts: list[tuple[tuple[str, ...], _Part]] = []
+        lean: list[tuple[tuple[str, ...], _Part]] = []  # the phrases without their fillers
         for text, payload in entries:
             split = split_entry(text, families)
             number = len(self._entries)
             anywhere = frozenset(i for i, (far, _) in enumerate(split) if far)
             self._entries.append(_Entry(payload, text, len(split), anywhere))
             for part_number, (_, alternatives) in enumerate(split):
-                parts.extend((keys, _Part(number, part_number)) for keys in alternatives)
+                parts.extend((keys, _Part(number, part_number)) for keys, _ in alternatives)
+                for keys, in_family in alternatives:
+                    if not in_family:
+                        continue
+                    kept = tuple(k for k in keys if k not in fillers)
+                    if len(kept) >= 2 and kept != keys:
+                        lean.append((kept, _Part(number, part_number)))
+                    elif len(kept) >= 2:  # already lean: it must match lean messages too
+                        lean.append((keys, _Part(number, part_number)))
         self._parts = PhraseIndex(parts)
+        self._lean = PhraseIndex(lean)
         self.size = len(self._entries)
 
     def find(
@@ -113,6 +133,8 @@ class CueSet(Generic[T]):
     ) -> list[CueMatch[T]]:
         """Every complete entry, in the order of the entries; ``skip`` drops a part's hit."""
         hits = self._parts.find_all(keys)
+        if self._lean.size:
+            hits += self._lean_hits(keys)
         if not hits:
             return []
         found: dict[int, dict[int, list[tuple[int, int]]]] = {}  # entry -> part -> spans
@@ -138,6 +160,19 @@ class CueSet(Generic[T]):
                 span = (min(s for s, _ in firsts), max(e for _, e in firsts))
             matches.append(CueMatch(entry.payload, entry.text, span[0], span[1]))
         return matches
+
+
+    def _lean_hits(self, keys: tuple[str, ...]) -> list[Hit[_Part]]:
+        """Hits in the message with its filler words left out, at their original positions."""
+        positions = [i for i, key in enumerate(keys) if key not in self._fillers]
+        if len(positions) == len(keys):
+            return []  # no fillers: the hits as written are all there is
+        lean = tuple(keys[i] for i in positions)
+        return [
+            Hit(positions[hit.start], positions[hit.end - 1] + 1, hit.payloads)
+            for hit in self._lean.find_all(lean)
+            if hit.end - hit.start >= 2
+        ]
 
 
 def _close_together(parts: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:

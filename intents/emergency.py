@@ -44,13 +44,22 @@ class EmergencyFinding:
 class EmergencyDetector:
     """Finds emergencies in a read message; built once from the vocabulary."""
 
-    def __init__(self, vocabulary: EmergencyVocabulary, window: int) -> None:
-        """``window``: the most words a multi-part entry may spread over."""
+    def __init__(
+        self,
+        vocabulary: EmergencyVocabulary,
+        window: int,
+        fillers: frozenset[str] = frozenset(),
+        service_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        """``window``: the most words a multi-part entry may spread over; ``fillers``: keys
+        that may come and go inside a cue phrase; ``service_keys``: strong service words (with
+        one of them, "emergency" is an adjective: "emergency prescription")."""
         families = dict(vocabulary.families)
         entries = [(text, SELF_HARM) for text in vocabulary.self_harm]
         entries += [(text, DANGER) for text in vocabulary.danger]
-        self._cues = CueSet(entries, families, window)
-        self._weak = CueSet([(text, WEAK) for text in vocabulary.weak], families, window)
+        self._cues = CueSet(entries, families, window, fillers)
+        self._weak = CueSet([(text, WEAK) for text in vocabulary.weak], families, window, fillers)
+        self._service_keys = service_keys
         self._alone = _index(vocabulary.danger_alone)
         self._ordinary = _index(vocabulary.not_emergency)
         self._past = _index([*vocabulary.past_time, *vocabulary.resolved])
@@ -79,6 +88,9 @@ class EmergencyDetector:
             return None
         for hit in self._alone.find_all(message.keys):
             extra = len(message.keys) - (hit.end - hit.start)
+            others = (*message.keys[: hit.start], *message.keys[hit.end :])
+            if any(key in self._service_keys for key in others):
+                continue  # "emergency prescription", "fire turf": a request, not an alarm
             if extra <= _ALONE_EXTRA_WORDS and not context.explains(hit, DANGER):
                 return EmergencyFinding(DANGER, hit.payloads[0])
         return None

@@ -36,14 +36,21 @@ class Matters:
         topics: Sequence[tuple[str, Sequence[str]]],
         families: Mapping[str, Sequence[str]],
         window: int,
+        fillers: frozenset[str] = frozenset(),
     ) -> None:
         self._act_order = {name: n for n, (name, _) in enumerate(acts)}
         self._topic_order = {name: n for n, (name, _) in enumerate(topics)}
         self._acts = CueSet(
-            [(entry, name) for name, entries in acts for entry in entries], families, window
+            [(entry, name) for name, entries in acts for entry in entries],
+            families,
+            window,
+            fillers,
         )
         self._topics = CueSet(
-            [(entry, name) for name, entries in topics for entry in entries], families, window
+            [(entry, name) for name, entries in topics for entry in entries],
+            families,
+            window,
+            fillers,
         )
 
     def act(self, message: ReadMessage) -> MatterFinding | None:

@@ -94,6 +94,7 @@ class LanguageVocabulary:
     request_cues: tuple[str, ...] = ()
     possessives: tuple[str, ...] = ()
     neutral_phrases: tuple[str, ...] = ()
+    filler_words: tuple[str, ...] = ()  # may come and go inside cue phrases ("face is crooked")
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
     # Word families ("someone": he, she, mam ...) that cue entries name as "<someone>".
@@ -142,6 +143,7 @@ _LIST_KEYS = (
     "request_cues",
     "possessives",
     "neutral_phrases",
+    "filler_words",
 )
 _LANGUAGE_KEYS = (
     *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
