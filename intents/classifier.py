@@ -99,6 +99,7 @@ class Classifier:
             *emergency.resolved,
             *language.neutral_phrases,
             *language.filler_words,
+            *(meaning for _, meaning in language.emoji),
             *language.negation,
             *language.negation_at_clause_start,
             *language.negation_exceptions,
@@ -153,6 +154,7 @@ class Classifier:
             fillers,
         )
         self._topics_first = frozenset(language.topics_first)
+        self._emoji = tuple(language.emoji)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -160,7 +162,12 @@ class Classifier:
 
     def classify(self, text: str) -> Classification:
         """Classify one message (cut to ``max_chars`` first)."""
-        message = ReadMessage.read(text[: self._thresholds.max_chars], self._lexicon)
+        cut = text[: self._thresholds.max_chars]
+        if self._emoji and not cut.isascii():
+            for symbol, meaning in self._emoji:
+                if symbol in cut:
+                    cut = cut.replace(symbol, f" {meaning} ")
+        message = ReadMessage.read(cut, self._lexicon)
         finding = self._emergency.detect(message)
         if finding:
             return Classification(
@@ -184,19 +191,19 @@ class Classifier:
             tally.keep_only_after(only_from)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
-            return self._matter(message, result)
+            return self._matter(message, result, asks="?" in cut)
         return result
 
-    def _matter(self, message: ReadMessage, result: Classification) -> Classification:
+    def _matter(self, message: ReadMessage, result: Classification, asks: bool) -> Classification:
         """A message that asks for no service: a conversation act, or another matter."""
-        act = self._matters.act(message)
-        if act is not None:
-            evidence = {**result.evidence, "act": (act.entry,)}
-            return replace(result, act=act.name, evidence=evidence)
         topic = self._matters.topic(message)
         if topic is not None:
             evidence = {**result.evidence, "topic": (topic.entry,)}
             return replace(result, topic=topic.name, evidence=evidence)
+        act = self._matters.act(message, asks)
+        if act is not None:
+            evidence = {**result.evidence, "act": (act.entry,)}
+            return replace(result, act=act.name, evidence=evidence)
         return result
 
     # -- evidence -----------------------------------------------------------------------------

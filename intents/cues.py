@@ -63,6 +63,7 @@ class CueMatch(Generic[T]):
     text: str
     start: int
     end: int
+    covered: frozenset[int] = frozenset()  # every word any of its parts matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,10 @@ class CueSet(Generic[T]):
             if not near:  # every part may be anywhere: the first occurrence of each
                 firsts = [spans[0] for spans in parts.values()]
                 span = (min(s for s, _ in firsts), max(e for _, e in firsts))
-            matches.append(CueMatch(entry.payload, entry.text, span[0], span[1]))
+            covered = frozenset(
+                i for spans in parts.values() for start, end in spans for i in range(start, end)
+            )
+            matches.append(CueMatch(entry.payload, entry.text, span[0], span[1], covered))
         return matches
 
 

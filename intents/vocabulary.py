@@ -95,6 +95,7 @@ class LanguageVocabulary:
     possessives: tuple[str, ...] = ()
     neutral_phrases: tuple[str, ...] = ()
     filler_words: tuple[str, ...] = ()  # may come and go inside cue phrases ("face is crooked")
+    emoji: tuple[tuple[str, str], ...] = ()  # emoji read as words: "👍" is "ok"
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
     # Word families ("someone": he, she, mam ...) that cue entries name as "<someone>".
@@ -147,7 +148,7 @@ _LIST_KEYS = (
 )
 _LANGUAGE_KEYS = (
     *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
-    "families", "acts", "topics", "topics_first",
+    "families", "acts", "topics", "topics_first", "emoji",
 )
 _EMERGENCY_KEYS = (
     "danger",
@@ -245,6 +246,7 @@ class _Reader:
             language.get("emergency", {}), (*root, "emergency"), known_families
         )
         return LanguageVocabulary(
+            emoji=self.emoji(language.get("emoji", {}), (*root, "emoji")),
             families=families,
             acts=acts,
             topics=topics,
@@ -396,6 +398,24 @@ class _Reader:
                 )
                 continue
             result.append((word, float(weight)))
+        return tuple(result)
+
+    def emoji(self, value: Any, path: KeyPath) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, 'must be a set of \'"emoji": word\' lines, e.g. "👍": ok')
+            return ()
+        result: list[tuple[str, str]] = []
+        for symbol, word in value.items():
+            key_path = (*path, str(symbol))
+            if not isinstance(symbol, str) or not symbol.strip() or words(symbol):
+                self.problem(key_path, "must be an emoji or symbol (no letters), in quotes")
+                continue
+            if not isinstance(word, str) or not words(word):
+                self.problem(key_path, "the meaning must be a word or phrase with letters")
+                continue
+            result.append((symbol, word))
         return tuple(result)
 
     def spellings(self, value: Any, path: KeyPath) -> tuple[tuple[str, str], ...]:
