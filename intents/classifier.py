@@ -55,6 +55,18 @@ class _Tally:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
             del self.scores[service]
 
+    def drop_satisfied(self, satisfied: frozenset[int], enough: float) -> None:
+        """Drop services named only in already-met clauses, when another is asked for elsewhere
+        with at least ``enough`` evidence."""
+        met = [s for s, spans in self.spans.items() if spans and spans <= satisfied]
+        wanted = [s for s in self.scores if s not in met and self.scores[s] >= enough]
+        if not met or not wanted:
+            return
+        for service in met:
+            if service in self.scores:
+                self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
+                del self.scores[service]
+
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
         mine, theirs = self.spans.get(a, set()), self.spans.get(b, set())
@@ -105,6 +117,7 @@ class Classifier:
             *language.negation_exceptions,
             *language.scope_breaks,
             *language.only_cues,
+            *language.satisfied_cues,
             *language.helper_words,
             *language.offer_cues,
             *language.request_cues,
@@ -128,6 +141,7 @@ class Classifier:
             language.scope_breaks,
             self._thresholds.negation_scope,
             language.only_cues,
+            language.satisfied_cues,
         )
         self._roles = RoleRules.build(
             language.helper_service,
@@ -189,6 +203,9 @@ class Classifier:
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
+        satisfied = self._negation.satisfied_positions(message)
+        if satisfied:
+            tally.drop_satisfied(satisfied, self._thresholds.min_score)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
             return self._matter(message, result, asks="?" in cut)

@@ -88,6 +88,7 @@ class LanguageVocabulary:
     negation_exceptions: tuple[str, ...] = ()
     scope_breaks: tuple[str, ...] = ()
     only_cues: tuple[str, ...] = ()
+    satisfied_cues: tuple[str, ...] = ()  # "the shopping is sorted": that clause's need is met
     helper_service: str | None = None
     helper_words: tuple[str, ...] = ()
     offer_cues: tuple[str, ...] = ()
@@ -139,6 +140,7 @@ _LIST_KEYS = (
     "negation_exceptions",
     "scope_breaks",
     "only_cues",
+    "satisfied_cues",
     "helper_words",
     "offer_cues",
     "request_cues",
