@@ -327,7 +327,17 @@ class _Reader:
             self.cue_entries(lists[key], (*path, key), families or set())
         if value and not (lists["danger"] or lists["self_harm"] or lists["danger_alone"]):
             self.problem(path, "needs at least one phrase under 'danger' or 'self_harm'")
-        return EmergencyVocabulary(**lists)
+        return EmergencyVocabulary(
+            danger=lists["danger"],
+            self_harm=lists["self_harm"],
+            danger_alone=lists["danger_alone"],
+            not_emergency=lists["not_emergency"],
+            past_time=lists["past_time"],
+            past_time_before=lists["past_time_before"],
+            present_time=lists["present_time"],
+            resolved=lists["resolved"],
+            weak=lists["weak"],
+        )
 
     def thresholds(self, value: Any, path: KeyPath) -> Thresholds:
         if value is None:
