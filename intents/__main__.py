@@ -83,6 +83,10 @@ def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
                 label += f" (too close to call: {' or '.join(result.candidates)})"
             if result.emergency_kind:
                 label += f" ({result.emergency_kind})"
+            if result.possible_emergency:
+                label += " (possible emergency)"
+            if result.act or result.topic:
+                label += f" [{'act' if result.act else 'topic'}: {result.act or result.topic}]"
             out.write(f"{label}\t{result.score:.2f}\t{text}\n")
         out.flush()
     return 0

@@ -6,10 +6,13 @@ words up in prebuilt indexes and adds numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from intents.cues import ANYWHERE, family_name
 from intents.emergency import EmergencyDetector
+from intents.matters import Matters
 from intents.lexicon import Lexicon
 from intents.message import ReadMessage
 from intents.negation import NegationRules
@@ -21,6 +24,7 @@ from intents.vocabulary import Thresholds, Vocabulary
 
 OUT_OF_SCOPE = "out_of_scope"  # evidence that a message is other council business
 NEUTRAL = "neutral"  # phrases that only stop their words counting for anything else
+_STRONG_WORD = 0.8  # a service word this strong makes "emergency" an adjective
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,18 @@ class _Tally:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
             del self.scores[service]
 
+    def drop_satisfied(self, satisfied: frozenset[int], enough: float) -> None:
+        """Drop services named only in already-met clauses, when another is asked for elsewhere
+        with at least ``enough`` evidence."""
+        met = [s for s, spans in self.spans.items() if spans and spans <= satisfied]
+        wanted = [s for s in self.scores if s not in met and self.scores[s] >= enough]
+        if not met or not wanted:
+            return
+        for service in met:
+            if service in self.scores:
+                self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
+                del self.scores[service]
+
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
         mine, theirs = self.spans.get(a, set()), self.spans.get(b, set())
@@ -79,16 +95,29 @@ class Classifier:
         terms += [(phrase_keys(p), Term(NEUTRAL, 0.0, p)) for p in language.neutral_phrases]
         self._terms = PhraseIndex(_strongest(terms))
         emergency = language.emergency
-        emergency_text = [*emergency.danger, *emergency.self_harm, *emergency.danger_alone]
+        emergency_text = [
+            *emergency.danger,
+            *emergency.self_harm,
+            *emergency.danger_alone,
+            *emergency.weak,
+            *(p for _, phrases in language.families for p in phrases),
+        ]
         content = [t.text for _, t in terms if t.target != NEUTRAL] + emergency_text
+        matters = [p for _, entries in (*language.acts, *language.topics) for p in entries]
         known = [
             *content,
+            *matters,
+            *emergency.present_time,
+            *emergency.resolved,
             *language.neutral_phrases,
+            *language.filler_words,
+            *(meaning for _, meaning in language.emoji),
             *language.negation,
             *language.negation_at_clause_start,
             *language.negation_exceptions,
             *language.scope_breaks,
             *language.only_cues,
+            *language.satisfied_cues,
             *language.helper_words,
             *language.offer_cues,
             *language.request_cues,
@@ -112,6 +141,7 @@ class Classifier:
             language.scope_breaks,
             self._thresholds.negation_scope,
             language.only_cues,
+            language.satisfied_cues,
         )
         self._roles = RoleRules.build(
             language.helper_service,
@@ -120,7 +150,25 @@ class Classifier:
             language.request_cues,
             language.possessives,
         )
-        self._emergency = EmergencyDetector(emergency, self._thresholds.emergency_window)
+        fillers = frozenset(k for w in language.filler_words for k in phrase_keys(w))
+        strong = frozenset(
+            phrase_keys(word)[0]
+            for service in vocabulary.services
+            for word, weight in service.keywords
+            if weight >= _STRONG_WORD and len(phrase_keys(word)) == 1
+        )
+        self._emergency = EmergencyDetector(
+            emergency, self._thresholds.emergency_window, fillers, strong
+        )
+        self._matters = Matters(
+            language.acts,
+            language.topics,
+            dict(language.families),
+            self._thresholds.emergency_window,
+            fillers,
+        )
+        self._topics_first = frozenset(language.topics_first)
+        self._emoji = tuple(language.emoji)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -128,7 +176,12 @@ class Classifier:
 
     def classify(self, text: str) -> Classification:
         """Classify one message (cut to ``max_chars`` first)."""
-        message = ReadMessage.read(text[: self._thresholds.max_chars], self._lexicon)
+        cut = text[: self._thresholds.max_chars]
+        if self._emoji and not cut.isascii():
+            for symbol, meaning in self._emoji:
+                if symbol in cut:
+                    cut = cut.replace(symbol, f" {meaning} ")
+        message = ReadMessage.read(cut, self._lexicon)
         finding = self._emergency.detect(message)
         if finding:
             return Classification(
@@ -138,11 +191,37 @@ class Classifier:
                 emergency_kind=finding.kind,
                 evidence={EMERGENCY: (finding.entry,)},
             )
+        weak = self._emergency.weak(message)
+        if self._topics_first:
+            first = self._matters.topic(message, self._topics_first)
+            if first is not None:  # "I live in Galway ...": never routed to a service
+                return Classification(
+                    text, None, possible_emergency=weak is not None, topic=first.name,
+                    evidence=_with_weak({"topic": (first.entry,)}, weak),
+                )
         tally = self._tally(message)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        return self._decide(text, tally)
+        satisfied = self._negation.satisfied_positions(message)
+        if satisfied:
+            tally.drop_satisfied(satisfied, self._thresholds.min_score)
+        result = self._decide(text, tally, weak)
+        if result.intent is None and not result.candidates:
+            return self._matter(message, result, asks="?" in cut)
+        return result
+
+    def _matter(self, message: ReadMessage, result: Classification, asks: bool) -> Classification:
+        """A message that asks for no service: a conversation act, or another matter."""
+        topic = self._matters.topic(message)
+        if topic is not None:
+            evidence = {**result.evidence, "topic": (topic.entry,)}
+            return replace(result, topic=topic.name, evidence=evidence)
+        act = self._matters.act(message, asks)
+        if act is not None:
+            evidence = {**result.evidence, "act": (act.entry,)}
+            return replace(result, act=act.name, evidence=evidence)
+        return result
 
     # -- evidence -----------------------------------------------------------------------------
     def _tally(self, message: ReadMessage) -> _Tally:
@@ -192,14 +271,18 @@ class Classifier:
         return tally
 
     # -- decision -----------------------------------------------------------------------------
-    def _decide(self, text: str, tally: _Tally) -> Classification:
+    def _decide(self, text: str, tally: _Tally, weak: str | None) -> Classification:
         t = self._thresholds
         scores = {s: round(v, 3) for s, v in tally.scores.items() if s in self._services}
-        evidence = {k: tuple(v) for k, v in tally.evidence.items()}
+        evidence = _with_weak({k: tuple(v) for k, v in tally.evidence.items()}, weak)
+        possible = weak is not None
         ranked = sorted(scores, key=lambda s: (-scores[s], tally.first[s]))
         best_score = scores[ranked[0]] if ranked else 0.0
         if not ranked or best_score < t.min_score or tally.out_of_scope >= best_score:
-            return Classification(text, None, score=best_score, scores=scores, evidence=evidence)
+            return Classification(
+                text, None, score=best_score, possible_emergency=possible,
+                scores=scores, evidence=evidence,
+            )
         best = ranked[0]
         if len(ranked) > 1:
             second = ranked[1]
@@ -207,7 +290,7 @@ class Classifier:
             if scores[second] >= t.min_score and close and tally.shares_words(best, second):
                 return Classification(
                     text, None, score=best_score, candidates=(best, second),
-                    scores=scores, evidence=evidence,
+                    possible_emergency=possible, scores=scores, evidence=evidence,
                 )
         chosen = [best]
         for other in ranked[1:]:
@@ -222,6 +305,7 @@ class Classifier:
             chosen[0],
             intents=tuple(chosen),
             score=scores[chosen[0]],
+            possible_emergency=possible,
             scores=scores,
             evidence=evidence,
         )
@@ -239,5 +323,19 @@ def _strongest(
     return [(keys, term) for (keys, _), term in best.items()]
 
 
+def _with_weak(
+    evidence: dict[str, tuple[str, ...]], weak: str | None
+) -> dict[str, tuple[str, ...]]:
+    if weak is not None:
+        evidence["possible_emergency"] = (weak,)
+    return evidence
+
+
 def _all_words(phrases: Iterable[str]) -> set[str]:
-    return {w for p in phrases for w in words(p.replace("+", " ").replace("|", " "))}
+    """The words of vocabulary entries ("<family>" names are not words a citizen types)."""
+    found: set[str] = set()
+    for phrase in phrases:
+        for alternative in re.split(r"[+|]", phrase):
+            if family_name(alternative.strip().removeprefix(ANYWHERE)) is None:
+                found.update(words(alternative))
+    return found

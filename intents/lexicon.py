@@ -21,6 +21,7 @@ _MIN_PART = 3  # shortest first/last piece when splitting a run-together word ("
 _MAX_SPLIT = 24  # longer "words" are not split (pasted links, keyboard mashing)
 _MIN_TRANSPOSED = 4  # below fuzzy_min_length, only swapped letters are corrected ("pian")
 _MIN_SKELETON = 4  # sound outlines shorter than this match too many words ("mls": meals, miles)
+_ANY_FIRST_LETTER = 8  # shorter words are only corrected to words with the same first letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,10 @@ class Lexicon:
         "feels").
         """
         slips = 1 if length < 8 else 2
+        # A short word one letter from a service word with a different first letter is usually
+        # another real word ("sinner" is not "dinner", "bills" is not "pills", "beating" is not
+        # "heating"): people rarely mistype the first letter, so short words must keep it.
+        keep_first = length < _ANY_FIRST_LETTER
         found: list[tuple[int, int, int, str]] = []
         for size in range(len(key) - slips, len(key) + slips + 1):
             bucket = self._by_length.get(size)
@@ -137,6 +142,8 @@ class Lexicon:
             for candidate, distance, _ in process.extract(
                 key, bucket, scorer=OSA.distance, score_cutoff=slips, limit=None
             ):
+                if keep_first and candidate[0] != key[0]:
+                    continue
                 found.append(
                     (
                         int(distance),

@@ -3,6 +3,9 @@
 "not shopping, I need a hot meal": the scope of "not" runs to the end of its clause, to a
 scope break ("but", "just", "I need") or to a fixed number of words, whichever comes first.
 "My son does my shopping so I only need meals": an only-cue sets aside what came before it.
+"The shopping is sorted, it's the chemist run": a satisfied cue marks its whole clause as
+already taken care of (the classifier drops a service named only there, when another service
+is asked for elsewhere).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class NegationRules:
     breaks: PhraseIndex[str]
     scope: int
     only: PhraseIndex[str]
+    satisfied: PhraseIndex[str] = PhraseIndex(())
 
     @classmethod
     def build(
@@ -38,6 +42,7 @@ class NegationRules:
         breaks: Iterable[str],
         scope: int,
         only: Iterable[str] = (),
+        satisfied: Iterable[str] = (),
     ) -> NegationRules:
         return cls(
             _index(cues),
@@ -46,7 +51,16 @@ class NegationRules:
             _index(breaks),
             scope,
             _index(only),
+            _index(satisfied),
         )
+
+    def satisfied_positions(self, message: ReadMessage) -> frozenset[int]:
+        """Every word in a clause that says a need is already met ("the dinners are sorted")."""
+        hits = self.satisfied.find_all(message.keys)
+        if not hits:
+            return frozenset()
+        clauses = {message.clauses[hit.start] for hit in hits}
+        return frozenset(i for i, clause in enumerate(message.clauses) if clause in clauses)
 
     def only_from(self, message: ReadMessage) -> int | None:
         """Where the last only-cue ("just need", "only need") ends, if there is one."""

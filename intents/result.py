@@ -22,6 +22,13 @@ class Classification:
     a service needs ``min_score``, 0.75 by default) and 1.0 for emergencies. ``scores`` holds
     every service's evidence and ``evidence`` the vocabulary entries that matched (keys
     ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help).
+    ``possible_emergency`` is True when a weak or ambiguous danger cue was found that is not
+    an emergency ("someone is at the back door and it's dark"): lead with "If someone is in
+    danger now, ring 112 or 999" and still give the best service. Never set for emergencies.
+    ``act`` is a conversation act (greeting, thanks, goodbye, acknowledgement, help, robot,
+    number, open_now, anyone_there, request_status, talk_to_person, end_chat: the names under
+    ``language.acts``) and ``topic`` another matter (council, covid, scam, outside_mayo: the
+    names under ``language.topics``); both only with ``intent`` None and no ``candidates``.
     """
 
     text: str
@@ -30,6 +37,9 @@ class Classification:
     score: float = 0.0
     candidates: tuple[str, ...] = ()
     emergency_kind: str | None = None
+    possible_emergency: bool = False
+    act: str | None = None
+    topic: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -46,4 +56,7 @@ class Classification:
             "score": round(self.score, 2),
             "candidates": list(self.candidates),
             "emergency_kind": self.emergency_kind,
+            "possible_emergency": self.possible_emergency,
+            "act": self.act,
+            "topic": self.topic,
         }

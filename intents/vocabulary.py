@@ -6,11 +6,13 @@ member of staff editing ``config/routing.yaml`` can act on. It does not read fil
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from intents.cues import ANYWHERE, family_references
 from intents.normalise import words
 
 KeyPath = tuple[str | int, ...]
@@ -68,6 +70,10 @@ class EmergencyVocabulary:
     not_emergency: tuple[str, ...] = ()  # ordinary phrases that contain alarming words
     past_time: tuple[str, ...] = ()  # "last year": near an alarming phrase, it is history
     past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
+    present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
+    resolved: tuple[str, ...] = ()  # "she's ok now": like the past, and no weak cue counts
+    weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "<name>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +88,25 @@ class LanguageVocabulary:
     negation_exceptions: tuple[str, ...] = ()
     scope_breaks: tuple[str, ...] = ()
     only_cues: tuple[str, ...] = ()
+    satisfied_cues: tuple[str, ...] = ()  # "the shopping is sorted": that clause's need is met
     helper_service: str | None = None
     helper_words: tuple[str, ...] = ()
     offer_cues: tuple[str, ...] = ()
     request_cues: tuple[str, ...] = ()
     possessives: tuple[str, ...] = ()
     neutral_phrases: tuple[str, ...] = ()
+    filler_words: tuple[str, ...] = ()  # may come and go inside cue phrases ("face is crooked")
+    emoji: tuple[tuple[str, str], ...] = ()  # emoji read as words: "👍" is "ok"
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
+    # Word families ("someone": he, she, mam ...) that cue entries name as "<someone>".
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Conversation acts (greeting, thanks, talk_to_person ...) and other matters (council,
+    # scam ...): name -> cue entries. Only when no service or emergency is asked for, except
+    # topics_first, which win over any service ("I live in Galway, can you do my shopping").
+    acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics_first: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +140,17 @@ _LIST_KEYS = (
     "negation_exceptions",
     "scope_breaks",
     "only_cues",
+    "satisfied_cues",
     "helper_words",
     "offer_cues",
     "request_cues",
     "possessives",
     "neutral_phrases",
+    "filler_words",
 )
 _LANGUAGE_KEYS = (
-    *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency"
+    *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
+    "families", "acts", "topics", "topics_first", "emoji",
 )
 _EMERGENCY_KEYS = (
     "danger",
@@ -139,7 +159,11 @@ _EMERGENCY_KEYS = (
     "not_emergency",
     "past_time",
     "past_time_before",
+    "present_time",
+    "resolved",
+    "weak",
 )
+_CUE_LISTS = ("danger", "self_harm", "weak")  # emergency lists whose entries use + | {family}
 
 
 def _known(keys: Sequence[str]) -> str:
@@ -210,16 +234,82 @@ class _Reader:
                 f" use one of: {_known(sorted(service_ids))}",
             )
             helper = None
+        families = self.named_lists(language.get("families", {}), (*root, "families"), None)
+        known_families = {name for name, _ in families}
+        acts = self.named_lists(language.get("acts", {}), (*root, "acts"), known_families)
+        topics = self.named_lists(language.get("topics", {}), (*root, "topics"), known_families)
+        topics_first = self.phrase_list(language.get("topics_first", []), (*root, "topics_first"))
+        for index, name in enumerate(topics_first):
+            if name not in {t for t, _ in topics}:
+                self.problem(
+                    (*root, "topics_first", index), f"'{name}' is not a topic listed under topics"
+                )
+        emergency = self.emergency(
+            language.get("emergency", {}), (*root, "emergency"), known_families
+        )
         return LanguageVocabulary(
+            emoji=self.emoji(language.get("emoji", {}), (*root, "emoji")),
+            families=families,
+            acts=acts,
+            topics=topics,
+            topics_first=topics_first,
             thresholds=self.thresholds(language.get("thresholds", {}), (*root, "thresholds")),
             spellings=self.spellings(language.get("spellings", {}), (*root, "spellings")),
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
-            emergency=self.emergency(language.get("emergency", {}), (*root, "emergency")),
+            emergency=dataclasses.replace(emergency, families=families),
             **lists,
         )
 
-    def emergency(self, value: Any, path: KeyPath) -> EmergencyVocabulary:
+    def named_lists(
+        self, value: Any, path: KeyPath, families: set[str] | None
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``name: [entries]`` lines; ``families`` None for the families themselves."""
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of 'name: [phrases]' lines")
+            return ()
+        result = []
+        for name, phrases in value.items():
+            if not isinstance(name, str) or not name.replace("_", "").isalnum():
+                self.problem((*path, str(name)), "names are lower case words joined by _")
+                continue
+            entries = self.phrase_list(phrases, (*path, name))
+            if families is None:
+                for index, phrase in enumerate(entries):
+                    if any(mark in phrase for mark in "+|<>~"):
+                        self.problem(
+                            (*path, name, index),
+                            "a family lists plain phrases (no '+', '|', '~' or '<...>')",
+                        )
+            else:
+                self.cue_entries(entries, (*path, name), families)
+            result.append((name, entries))
+        return tuple(result)
+
+    def cue_entries(self, entries: Sequence[str], path: KeyPath, families: set[str]) -> None:
+        """Every part of every entry has words, and every "<name>" is a listed family."""
+        for index, entry in enumerate(entries):
+            for part in entry.split("+"):
+                alternatives = part.strip().removeprefix(ANYWHERE).split("|")
+                if not any(words(alt) for alt in alternatives):
+                    self.problem(
+                        (*path, index),
+                        "has an empty part around '+' or '|';"
+                        " write e.g. 'fell | fallen + cant get up'",
+                    )
+            for name in family_references(entry):
+                if name not in families:
+                    self.problem(
+                        (*path, index),
+                        f"'<{name}>' is not a word family; add it under language.families"
+                        f" (known: {_known(sorted(families)) or 'none yet'})",
+                    )
+
+    def emergency(
+        self, value: Any, path: KeyPath, families: set[str] | None = None
+    ) -> EmergencyVocabulary:
         if value is None:
             return EmergencyVocabulary()
         if not isinstance(value, Mapping):
@@ -233,18 +323,21 @@ class _Reader:
                     f" known lists: {_known(_EMERGENCY_KEYS)}",
                 )
         lists = {key: self.phrase_list(value.get(key, []), (*path, key)) for key in _EMERGENCY_KEYS}
-        for key in ("danger", "self_harm"):
-            for index, entry in enumerate(lists[key]):
-                for part in entry.split("+"):
-                    if not any(words(alt) for alt in part.split("|")):
-                        self.problem(
-                            (*path, key, index),
-                            "has an empty part around '+' or '|';"
-                            " write e.g. 'fell | fallen + cant get up'",
-                        )
+        for key in _CUE_LISTS:
+            self.cue_entries(lists[key], (*path, key), families or set())
         if value and not (lists["danger"] or lists["self_harm"] or lists["danger_alone"]):
             self.problem(path, "needs at least one phrase under 'danger' or 'self_harm'")
-        return EmergencyVocabulary(**lists)
+        return EmergencyVocabulary(
+            danger=lists["danger"],
+            self_harm=lists["self_harm"],
+            danger_alone=lists["danger_alone"],
+            not_emergency=lists["not_emergency"],
+            past_time=lists["past_time"],
+            past_time_before=lists["past_time_before"],
+            present_time=lists["present_time"],
+            resolved=lists["resolved"],
+            weak=lists["weak"],
+        )
 
     def thresholds(self, value: Any, path: KeyPath) -> Thresholds:
         if value is None:
@@ -317,6 +410,24 @@ class _Reader:
                 )
                 continue
             result.append((word, float(weight)))
+        return tuple(result)
+
+    def emoji(self, value: Any, path: KeyPath) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.problem(path, 'must be a set of \'"emoji": word\' lines, e.g. "👍": ok')
+            return ()
+        result: list[tuple[str, str]] = []
+        for symbol, word in value.items():
+            key_path = (*path, str(symbol))
+            if not isinstance(symbol, str) or not symbol.strip() or words(symbol):
+                self.problem(key_path, "must be an emoji or symbol (no letters), in quotes")
+                continue
+            if not isinstance(word, str) or not words(word):
+                self.problem(key_path, "the meaning must be a word or phrase with letters")
+                continue
+            result.append((symbol, word))
         return tuple(result)
 
     def spellings(self, value: Any, path: KeyPath) -> tuple[tuple[str, str], ...]:

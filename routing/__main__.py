@@ -100,6 +100,8 @@ def try_message(file: str, text: str, at: str | None, area: str | None, as_json:
     if result.candidates:
         intents += f" (too close to call: {' or '.join(result.candidates)})"
     print(f"Intent:   {intents} (score {result.score:.2f})")
+    for line in _why(result):
+        print(line)
     print(f"Reply:    {reply.kind}")
     for c in reply.contacts:
         state = "open" if c.open_now else "closed"
@@ -112,6 +114,19 @@ def try_message(file: str, text: str, at: str | None, area: str | None, as_json:
         print("-" * 72)
         print("Buttons:  " + " | ".join(c.label for c in reply.choices))
     return 0
+
+
+def _why(result: object) -> list[str]:
+    """Why the classifier decided as it did: the vocabulary entries behind each finding."""
+    lines = []
+    act, topic = getattr(result, "act", None), getattr(result, "topic", None)
+    if act or topic:
+        lines.append(f"Matter:   {'act ' + act if act else 'topic ' + str(topic)}")
+    if getattr(result, "possible_emergency", False):
+        lines.append("Danger:   possible emergency (lead with 112/999)")
+    for key, entries in (getattr(result, "evidence", None) or {}).items():
+        lines.append(f"Why:      {key}: " + "; ".join(entries))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,6 +123,9 @@ def test_json_shape(classifier: Classifier) -> None:
         "score": 1.0,
         "candidates": [],
         "emergency_kind": None,
+        "possible_emergency": False,
+        "act": None,
+        "topic": None,
     }
 
 

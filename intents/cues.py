@@ -1,0 +1,202 @@
+"""Compositional cue entries: "fell | <fall> + <cant_get_up>", matched in a read message.
+
+An entry is one or more parts joined by " + " (all must be present, in any order, within
+``window`` words of each other), each part a set of alternatives joined by " | ". An
+alternative written ``<name>`` stands for every phrase of the word family ``name`` (a list in
+the vocabulary: "<someone>" = he, she, mam, my husband ...), so one entry covers a whole family
+of wordings. A part starting with "~" may be anywhere in the message ("~ <memory_loss> +
+<gone_missing>": the dementia can be mentioned sentences before the wandering off). Angle
+brackets, not braces, so staff need no quotes in YAML.
+
+Inside a word family, filler words ("is", "the", "his", "her" ...) may come and go in a
+phrase of two or more other words: "face crooked" also matches "face is crooked", and "cant
+lift her arm" also matches "can't lift my arm". Every phrase is also matched as written.
+Phrases written straight into an entry are matched only as written ("this is an emergency" is
+not "is this an emergency").
+
+Used for emergencies, weak danger cues, conversation acts and other matters. Everything is
+expanded and indexed once; matching costs a few dictionary look-ups per message word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from intents.phrase_index import Hit, PhraseIndex, phrase_keys
+
+T = TypeVar("T")
+ANYWHERE = "~"
+_FAMILY = re.compile(r"^<\s*([a-z0-9_]+)\s*>$")
+
+
+def family_name(alternative: str) -> str | None:
+    """``"<someone>"`` -> ``"someone"``; None for an ordinary phrase."""
+    found = _FAMILY.match(alternative.strip())
+    return found.group(1) if found else None
+
+
+def family_references(entry: str) -> list[str]:
+    """Every family name an entry refers to (for validation)."""
+    names = []
+    for part in entry.split("+"):
+        for alternative in part.strip().removeprefix(ANYWHERE).split("|"):
+            name = family_name(alternative)
+            if name is not None:
+                names.append(name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    entry: int
+    part: int
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch(Generic[T]):
+    """One complete entry found: its payload, its text and the words its parts cover."""
+
+    payload: T
+    text: str
+    start: int
+    end: int
+    covered: frozenset[int] = frozenset()  # every word any of its parts matched
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry(Generic[T]):
+    payload: T
+    text: str
+    parts: int
+    anywhere: frozenset[int]  # parts that may be anywhere in the message
+
+
+def split_entry(
+    entry: str, families: Mapping[str, Sequence[str]]
+) -> list[tuple[bool, list[tuple[tuple[str, ...], bool]]]]:
+    """(anywhere?, [(alternative keys, from a family?)]) for each part, families expanded."""
+    parts = []
+    for raw in entry.split("+"):
+        part = raw.strip()
+        anywhere = part.startswith(ANYWHERE)
+        alternatives: list[tuple[tuple[str, ...], bool]] = []
+        for alternative in part.removeprefix(ANYWHERE).split("|"):
+            name = family_name(alternative)
+            phrases = families.get(name, ()) if name is not None else (alternative,)
+            alternatives.extend(
+                (keys, name is not None) for p in phrases if (keys := phrase_keys(p))
+            )
+        parts.append((anywhere, alternatives))
+    return parts
+
+
+class CueSet(Generic[T]):
+    """Entries (text, payload) indexed for matching; built once from the vocabulary."""
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, T]],
+        families: Mapping[str, Sequence[str]],
+        window: int,
+        fillers: frozenset[str] = frozenset(),
+    ) -> None:
+        self._window = window
+        self._fillers = fillers
+        self._entries: list[_Entry[T]] = []
+        parts: list[tuple[tuple[str, ...], _Part]] = []
+        lean: list[tuple[tuple[str, ...], _Part]] = []  # the phrases without their fillers
+        for text, payload in entries:
+            split = split_entry(text, families)
+            number = len(self._entries)
+            anywhere = frozenset(i for i, (far, _) in enumerate(split) if far)
+            self._entries.append(_Entry(payload, text, len(split), anywhere))
+            for part_number, (_, alternatives) in enumerate(split):
+                parts.extend((keys, _Part(number, part_number)) for keys, _ in alternatives)
+                for keys, in_family in alternatives:
+                    if not in_family:
+                        continue
+                    kept = tuple(k for k in keys if k not in fillers)
+                    if len(kept) >= 2 and kept != keys:
+                        lean.append((kept, _Part(number, part_number)))
+                    elif len(kept) >= 2:  # already lean: it must match lean messages too
+                        lean.append((keys, _Part(number, part_number)))
+        self._parts = PhraseIndex(parts)
+        self._lean = PhraseIndex(lean)
+        self.size = len(self._entries)
+
+    def find(
+        self,
+        keys: tuple[str, ...],
+        skip: Callable[[Hit[Any], T], bool] | None = None,
+    ) -> list[CueMatch[T]]:
+        """Every complete entry, in the order of the entries; ``skip`` drops a part's hit."""
+        hits = self._parts.find_all(keys)
+        if self._lean.size:
+            hits += self._lean_hits(keys)
+        if not hits:
+            return []
+        found: dict[int, dict[int, list[tuple[int, int]]]] = {}  # entry -> part -> spans
+        for hit in hits:
+            for part in hit.payloads:
+                entry = self._entries[part.entry]
+                if skip is not None and skip(hit, entry.payload):
+                    continue
+                spans = found.setdefault(part.entry, {}).setdefault(part.part, [])
+                spans.append((hit.start, hit.end))
+        matches = []
+        for number in sorted(found):
+            parts = found[number]
+            entry = self._entries[number]
+            if len(parts) != entry.parts:
+                continue
+            near = [spans for p, spans in parts.items() if p not in entry.anywhere]
+            span = _close_together(near, self._window)
+            if span is None:
+                continue
+            if not near:  # every part may be anywhere: the first occurrence of each
+                firsts = [spans[0] for spans in parts.values()]
+                span = (min(s for s, _ in firsts), max(e for _, e in firsts))
+            covered = frozenset(
+                i for spans in parts.values() for start, end in spans for i in range(start, end)
+            )
+            matches.append(CueMatch(entry.payload, entry.text, span[0], span[1], covered))
+        return matches
+
+
+    def _lean_hits(self, keys: tuple[str, ...]) -> list[Hit[_Part]]:
+        """Hits in the message with its filler words left out, at their original positions."""
+        positions = [i for i, key in enumerate(keys) if key not in self._fillers]
+        if len(positions) == len(keys):
+            return []  # no fillers: the hits as written are all there is
+        lean = tuple(keys[i] for i in positions)
+        return [
+            Hit(positions[hit.start], positions[hit.end - 1] + 1, hit.payloads)
+            for hit in self._lean.find_all(lean)
+            if hit.end - hit.start >= 2
+        ]
+
+
+def _close_together(parts: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
+    """One span per part, all inside ``window`` words: the words they cover, or None.
+
+    Tries each span start as the left edge of the window (linear in spans, not combinatorial:
+    "{someone}" may match a dozen times in a long story).
+    """
+    if not parts:
+        return (0, 0)
+    if len(parts) == 1:
+        return parts[0][0]
+    for left in sorted({start for spans in parts for start, _ in spans}):
+        right = left + window
+        ends = []
+        for spans in parts:
+            fitting = [end for start, end in spans if start >= left and end <= right]
+            if not fitting:
+                break
+            ends.append(min(fitting))
+        else:
+            return (left, max(ends))
+    return None

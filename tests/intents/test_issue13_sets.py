@@ -1,0 +1,43 @@
+"""Issue 13 sets as regression guards (no longer blind: the round-2 sets were scored once in
+round2_*_first_run.txt, and the vocabulary was then improved with word families).
+
+The safety_dev sets were written by the engineer who changed the vocabulary; safety_dev2 was
+scored once before the changes it prompted (safety_dev2_first_run.txt). Irish is left out here
+(another worktree handles it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intents.classifier import Classifier
+from intents.evaluation import evaluate
+from tests.intents.conftest import DATA, load_cases
+
+SETS = [
+    pytest.param(DATA / f"{name}_messages.yaml", id=name)
+    for name in (
+        "round2_everyday", "round2_safety", "round2_hard", "safety_dev", "safety_dev2"
+    )
+]
+
+
+@pytest.mark.parametrize("path", SETS)
+def test_emergencies_caught_without_false_alarms(path: Path, classifier: Classifier) -> None:
+    report = evaluate(load_cases(path), classifier.classify, classifier.services)
+    missed = [o.case.text for o in report.misses if o.case.group == "emergency"]
+    assert report.emergency_recall.rate >= 0.97, missed
+    wrong = [o.case.text for o in report.misses if o.result.is_emergency]
+    assert report.false_emergencies <= 1, wrong
+
+
+@pytest.mark.parametrize("path", SETS)
+def test_plain_requests_raise_no_possible_emergency(path: Path, classifier: Classifier) -> None:
+    flagged = [
+        c.text
+        for c in load_cases(path)
+        if c.group in ("in_scope", "multi") and classifier.classify(c.text).possible_emergency
+    ]
+    assert not flagged
