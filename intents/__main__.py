@@ -4,14 +4,17 @@
     python -m intents classify --json < messages.txt        (one message per line)
     python -m intents evaluate tests/intents/data/heldout_messages.yaml [--json]
 
-The routing file comes from --config, else $ROUTING_FILE, else config/routing.yaml. This
-module is the composition root: it is the only part of intents/ that reads YAML or knows
-about routing/.
+The routing file comes from --config, else $ROUTING_FILE, else config/routing.yaml. The
+vocabulary lives in that file, which routing/ owns; which function turns the file into a
+classifier is configuration of this command (``INTENTS_CLASSIFIER_LOADER``, default
+``routing.loader:classifier_from_file``), resolved by name at run time, so nothing in
+intents/ depends on routing/.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -30,20 +33,25 @@ class CliError(Exception):
     """Something the user can fix (bad file, bad config): printed without a traceback."""
 
 
+DEFAULT_LOADER = "routing.loader:classifier_from_file"
+
+
 def load_classifier(path: str) -> Classifier:
-    """The classifier the bot would use, built by routing.loader from the routing file.
-
-    This module is the CLI's composition root, the one place in intents/ allowed to reach
-    routing/ (which owns the YAML); the import is lazy so the library never depends on it.
-    """
-    from routing.errors import ConfigError
-    from routing.loader import load_table
-
+    """The classifier the bot would use for the routing file at ``path``, from the loader
+    named by ``INTENTS_CLASSIFIER_LOADER`` (``module:function``; a problem with the file
+    comes back as an exception whose text is for staff: FILE:LINE messages)."""
+    spec = os.environ.get("INTENTS_CLASSIFIER_LOADER", "").strip() or DEFAULT_LOADER
+    module_name, _, name = spec.partition(":")
     try:
-        classifier = load_table(path).classifier
-    except ConfigError as exc:  # show staff its FILE:LINE messages
+        loader = getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError) as exc:
+        raise CliError(f"INTENTS_CLASSIFIER_LOADER={spec!r} names no function: {exc}") from exc
+    try:
+        classifier = loader(path)
+    except Exception as exc:  # the loader's own error, e.g. routing's ConfigError
         raise CliError(f"{path} has problems:\n{exc}") from exc
-    assert isinstance(classifier, Classifier)
+    if not isinstance(classifier, Classifier):
+        raise CliError(f"{spec} did not return a classifier")
     return classifier
 
 

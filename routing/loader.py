@@ -48,3 +48,10 @@ def load_text(
     if issues or classifier is None:
         raise ConfigError(issues)
     return build_table(data, file, classifier)
+
+
+def classifier_from_file(path: str | Path) -> Classifier:
+    """The classifier the bot builds from the routing file at ``path`` (for ``python -m
+    intents``, which names this function rather than importing routing/). Raises
+    ConfigError listing every problem."""
+    return load_table(path).classifier
