@@ -31,7 +31,7 @@ from routing.referrals import Destination, ReferralConfig
 
 from ..adapter import HelplineAdapter
 from ..connector import ConnectorError
-from .model import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
+from .model import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
 from .staff_card import card_attachment, erased_card, staff_card_for
 from .store import ReferralStore
 
@@ -283,6 +283,8 @@ class OutboxSender:
         if delivery.kind == CITIZEN:
             await self._notify_citizen(referral, table)
             return {}
+        if delivery.kind == PAGE:
+            return {}  # the staff page reads the referral itself: nothing to send
         if config is None:
             raise DeliveryFailed("referrals_not_configured", retryable=False)
         destination = config.destinations.get(delivery.destination)

@@ -13,6 +13,7 @@ CLAIMED = "claimed"  # a staff member said "I'll take it"
 TEAMS = "teams"
 WEBHOOK = "webhook"
 CITIZEN = "citizen"  # a proactive message to the citizen (e.g. "Mary will ring you")
+PAGE = "page"  # the staff page: nothing to send
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"  # gave up after the last retry (escalated when a fallback exists)

@@ -70,8 +70,9 @@ async def test_conversations_are_separate() -> None:
     assert (await store.load(_context("b"))).data == {}
 
 
-async def test_a_one_off_answer_writes_no_state(connector) -> None:  # type: ignore[no-untyped-def]
-    """A routed question leaves nothing to remember; a fallback remembers its buttons."""
+async def test_a_one_off_answer_writes_no_state(connector, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A routed question leaves nothing to remember; a fallback remembers its buttons.
+    (With call-backs offered, a routed reply has a button to remember: they are off here.)"""
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.server import create_app
@@ -79,8 +80,13 @@ async def test_a_one_off_answer_writes_no_state(connector) -> None:  # type: ign
     from tests.bot.conftest import OPEN_TIME, SHIPPED_ROUTING
     from tests.support import activities as act
 
+    shipped = SHIPPED_ROUTING.read_text(encoding="utf-8")
+    page_on = "type: page\n      name: Staff page\n      enabled: true"
+    assert page_on in shipped
+    routing = tmp_path / "routing.yaml"
+    routing.write_text(shipped.replace(page_on, page_on.replace("true", "false")), encoding="utf-8")
     storage = CountingStorage()
-    app = create_app(Settings(routing_file=SHIPPED_ROUTING), storage=storage, clock=lambda: OPEN_TIME)
+    app = create_app(Settings(routing_file=routing), storage=storage, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         await client.post("/api/messages", json=act.message(connector.url, "prescription please"))
         await connector.wait_for(1)
