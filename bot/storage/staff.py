@@ -269,13 +269,14 @@ def use_link(conn: Connection, token_hash: str, now: float) -> str | None:
     return str(row["name"]) if row else None
 
 
-def link_is_usable(conn: Connection, token_hash: str, now: float) -> bool:
+def usable_link(conn: Connection, token_hash: str, now: float) -> str | None:
+    """The name of a link that can still be used (without using it up), else None."""
     row = conn.one(
-        "SELECT 1 AS ok FROM staff_links WHERE token_hash = ? AND used_at IS NULL"
+        "SELECT name FROM staff_links WHERE token_hash = ? AND used_at IS NULL"
         " AND expires_at > ?",
         (token_hash, now),
     )
-    return row is not None
+    return str(row["name"]) if row else None
 
 
 # ---- erasure and retention -----------------------------------------------------------------
@@ -364,9 +365,9 @@ class StaffStore:
         now = self._now()
         return await self.db.call(lambda c: use_link(c, token_hash, now))
 
-    async def link_is_usable(self, token_hash: str) -> bool:
+    async def usable_link(self, token_hash: str) -> str | None:
         now = self._now()
-        return await self.db.call(lambda c: link_is_usable(c, token_hash, now))
+        return await self.db.call(lambda c: usable_link(c, token_hash, now))
 
     async def purge(self, audit_days: float) -> int:
         now = self._now()

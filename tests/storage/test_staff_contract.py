@@ -134,12 +134,12 @@ async def test_a_link_works_once_and_not_after_it_expires(staff: StaffStore, clo
     late = hashlib.sha256(b"two").hexdigest()
     await staff.create_link(used, "Siobhan", 600)
     await staff.create_link(late, "Declan", 600)
-    assert await staff.link_is_usable(used)
+    assert await staff.usable_link(used) == "Siobhan"
     assert await staff.use_link(used) == "Siobhan"
     assert await staff.use_link(used) is None  # once
     assert await staff.use_link(hashlib.sha256(b"never").hexdigest()) is None
     clock.now += 601
-    assert not await staff.link_is_usable(late)
+    assert await staff.usable_link(late) is None
     assert await staff.use_link(late) is None
 
 
