@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from .settings import EntraSettings
 log = logging.getLogger(__name__)
 
 _KEYS_TTL = 3600.0
+_FORM_POST_ADVICE = "response_mode='form_post' is recommended"
 _FLOW_KEYS = (
     "state",
     "redirect_uri",
@@ -59,6 +61,8 @@ class Entra:
     send the browser to; ``finish(flow, query)`` checks the answer and returns who it is."""
 
     def __init__(self, settings: EntraSettings) -> None:
+        # MSAL 1.39 warns on every flow that is not form_post (see _start for why it is not).
+        warnings.filterwarnings("ignore", message=_FORM_POST_ADVICE, module="msal")
         self.settings = settings
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
@@ -83,6 +87,10 @@ class Entra:
             return self._app
 
     def _start(self) -> dict[str, Any]:
+        # response_mode=query, not form_post: the answer must come back as a top-level GET so
+        # the SameSite=Lax session cookie (holding this flow) comes with it. The code is
+        # single-use, bound to this flow's PKCE verifier and useless without the client
+        # secret; the callback redirects at once and no page sends a Referer.
         flow: dict[str, Any] = self._msal().initiate_auth_code_flow(
             scopes=[], redirect_uri=self.settings.redirect_uri, response_mode="query"
         )
