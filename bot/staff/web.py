@@ -203,7 +203,7 @@ def security_headers(ctx: StaffContext, response: web.StreamResponse) -> None:
     headers["Content-Security-Policy"] = ctx.csp
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
+    headers["Referrer-Policy"] = "same-origin"  # (no-referrer would make Origin "null")
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
 
