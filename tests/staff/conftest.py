@@ -117,7 +117,7 @@ def harness(tmp_path: Path) -> Iterator[StaffHarness]:
     yield StaffHarness(
         storage=storage,
         routing=RoutingStore.load(routing_file, settle_seconds=0.0),
-        insights=Insights(db, flush_seconds=0.05),
+        insights=Insights(db, flush_seconds=0.05, clock=lambda: clock().timestamp()),
         clock=clock,
         routing_file=routing_file,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -388,3 +389,36 @@ def test_no_page_loads_anything_from_elsewhere() -> None:
 def test_static_paths_exist() -> None:
     for name in ("staff.css", "staff.js", "chart.umd.min.js"):
         assert (Path(ROOT) / "bot" / "staff" / "static" / name).exists()
+
+
+# ---- the page's background work --------------------------------------------------------------
+async def test_recorded_turns_are_written_in_the_background(
+    client: TestClient, harness: StaffHarness
+) -> None:
+    """The turn handling only appends to a buffer; the page's cleanup context writes it."""
+    harness.insights.record_not_understood(
+        "msteams/conversations/x", harness.clock.now, "is the swimming pool open", "fallback"
+    )
+    await sign_in(client, harness)
+    for _ in range(100):
+        if "swimming pool" in await (await client.get("/staff/not-understood")).text():
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the buffered message was never written")
+
+
+async def test_old_messages_are_purged_when_the_page_starts(harness: StaffHarness) -> None:
+    old = harness.clock.now - dt.timedelta(days=31)
+    harness.insights.record_turn("k", old, "fallback")
+    harness.insights.record_not_understood("k", old, "something from last month", "fallback")
+    await harness.insights.flush()
+    app = build_app(harness, staff_settings())
+    async with TestClient(TestServer(app, host="127.0.0.1")):
+        for _ in range(100):
+            if not await harness.insights.not_understood(0):
+                break
+            await asyncio.sleep(0.05)
+    assert await harness.insights.not_understood(0) == []
+    counts = await harness.insights.counts("2000-01-01")
+    assert [(c.kind, c.messages) for c in counts] == [("fallback", 1)]  # still counted
