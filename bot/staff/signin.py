@@ -19,10 +19,12 @@ from aiohttp_session import get_session
 
 from .entra import SignInRefused
 from .settings import LINK_MINUTES
+from .strings import text
 from .web import (
     PageError,
     context,
     flash,
+    language_of,
     redirect,
     render,
     session_of,
@@ -80,18 +82,10 @@ async def entra_callback(request: web.Request) -> web.StreamResponse:
     except SignInRefused as refused:
         log.info("staff sign-in refused: %s", refused)
         await ctx.store.audit(refused.who or "?", "sign_in_refused", None, refused.reason)
-        raise PageError(403, "signin_refused", reason=_reason(request, refused.reason)) from None
+        reason = text(language_of(session), refused.reason)
+        raise PageError(403, "signin_refused", reason=reason) from None
     await sign_in(request, identity.name, "entra", identity.oid)
     raise redirect("/staff/requests")
-
-
-def _reason(request: web.Request, key: str) -> str:
-    from .strings import text
-    from .web import language_of
-
-    session = request.get("aiohttp_session")
-    lang = language_of(session) if session is not None else "en"
-    return text(lang, key)
 
 
 # ---- one-time links --------------------------------------------------------------------------
