@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .channel import ChannelEndpoints, ChannelSettingError
+from .staff import StaffSettings, StaffSettingsError
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
@@ -93,6 +94,8 @@ class Settings:
     # Service URLs replies may go to when no token vouches for one (Emulator tokens carry no
     # serviceurl claim): loopback only unless listed here (ALLOWED_SERVICE_URLS, comma-separated).
     allowed_service_urls: tuple[str, ...] = ()
+    # The staff page (config/staff.py: sign-in, sessions, retention).
+    staff: StaffSettings = StaffSettings()
 
     @property
     def auth_enabled(self) -> bool:
@@ -157,7 +160,15 @@ class Settings:
             referral_webhook_timeout=_float(env, "REFERRAL_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1),
             channel=_channel(env),
             allowed_service_urls=_service_urls(env),
+            staff=_staff(env),
         )
+
+
+def _staff(env: Mapping[str, str]) -> StaffSettings:
+    try:
+        return StaffSettings.from_env(env)
+    except StaffSettingsError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _channel(env: Mapping[str, str]) -> ChannelEndpoints:

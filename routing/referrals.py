@@ -66,7 +66,7 @@ WORD_LISTS = ("cancel", "restart", "delete", "yes", "no")
 @dataclass(frozen=True, slots=True)
 class Destination:
     id: str
-    type: str  # "teams" or "webhook"
+    type: str  # "teams", "webhook" or "page" (the staff page, built in: nothing to set)
     enabled: bool
     name: str  # how staff know it, e.g. "Community support team channel"
     conversation: str | None = None  # teams: the channel or chat conversation id

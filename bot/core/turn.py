@@ -138,6 +138,46 @@ class Failures(Protocol):
     def handled_by(self, name: str) -> None: ...
 
 
+class Recorder(Protocol):
+    """What the staff page keeps of each turn (``bot.storage.insights.Insights``): plain
+    calls that only append to a buffer."""
+
+    def record_turn(
+        self,
+        conversation_key: str,
+        at: datetime,
+        kind: str,
+        services: Sequence[str] = (),
+        district: str | None = None,
+        language: str = "en",
+        answered_without_person: bool = True,
+    ) -> None: ...
+
+    def record_not_understood(
+        self,
+        conversation_key: str,
+        at: datetime,
+        text: str,
+        kind: str,
+        language: str = "en",
+        display_name: str | None = None,
+    ) -> None: ...
+
+
+# Replies that put the citizen in touch with a person rather than answer them.
+_TO_A_PERSON = frozenset({"talk_to_someone", "handoff", "callback"})
+_NOT_UNDERSTOOD = frozenset({"fallback", "clarify"})
+
+
+def main_reply(replies: Sequence[Reply]) -> Reply | None:
+    """The reply that says what the turn was about: the first that is not a plain message
+    (a form's note before a routed answer), else the first."""
+    for reply in replies:
+        if reply.kind not in ("text", "apology"):
+            return reply
+    return replies[0] if replies else None
+
+
 class _NoFailures:
     def rate_limited(self) -> None:
         pass
@@ -166,6 +206,7 @@ class TurnRunner:
         offer: Callable[[Reply], Reply] | None = None,
         failures: Failures | None = None,
         locks: ConversationLocks | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.handlers = tuple(handlers)
         self.storage = storage
@@ -174,6 +215,7 @@ class TurnRunner:
         self.offer = offer
         self.failures: Failures = failures or _NoFailures()
         self.locks = locks or ConversationLocks()
+        self.recorder = recorder
         self._loop_time = asyncio.get_running_loop().time
 
     def _phone(self, router: Router) -> str:
@@ -232,8 +274,28 @@ class TurnRunner:
                     raise
                 log.info("conversation state changed meanwhile; deciding the turn again")
                 continue
+            if self.recorder is not None and inbound.kind == "message":
+                self._record(turn)
             return turn.outcome
         raise AssertionError("unreachable")
+
+    def _record(self, turn: Turn) -> None:
+        reply = main_reply(turn.outcome.replies)
+        if reply is None or self.recorder is None:
+            return
+        key, at = turn.key, turn.now
+        self.recorder.record_turn(
+            key,
+            at,
+            reply.kind,
+            reply.intents,
+            turn.facts.area,
+            answered_without_person=reply.kind not in _TO_A_PERSON,
+        )
+        if reply.kind in _NOT_UNDERSTOOD and turn.text:
+            self.recorder.record_not_understood(
+                key, at, turn.text, reply.kind, display_name=turn.inbound.sender.name or None
+            )
 
     async def dispatch(self, turn: Turn) -> None:
         for handler in self.handlers:

@@ -29,7 +29,7 @@ from routing.referrals import Destination, ReferralConfig
 
 from ..conversation import Account, Address, CardUpdate
 from ..storage.referrals import OUTBOX_CHANNEL, ReferralStore
-from ..storage.records import CITIZEN, TEAMS, WEBHOOK, Delivery, Referral, Target
+from ..storage.records import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
 from .service import address_from_stored, first_name
 from .staff_card import staff_card_for
 
@@ -251,6 +251,8 @@ class OutboxSender:
         if delivery.kind == CITIZEN:
             await self._notify_citizen(referral, table)
             return {}
+        if delivery.kind == PAGE:
+            return {}  # the staff page reads the referral itself: nothing to send
         if config is None:
             raise DeliveryFailed("referrals_not_configured", retryable=False)
         destination = config.destinations.get(delivery.destination)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -24,8 +24,9 @@ from routing.router import Router
 from ..conversation import Account, Address, CardUpdate
 from ..storage import Storage
 from ..storage.db import Connection
+from ..storage import staff as staff_store
 from ..storage.records import CLAIMED, NewReferral, Referral, Target
-from ..storage.referrals import erase_conversation
+from ..storage.referrals import OUTBOX_CHANNEL, erase_conversation
 from ..storage.state import delete_conversation
 from .staff_card import erased_card, staff_card_for
 
@@ -34,7 +35,9 @@ log = logging.getLogger(__name__)
 CALLBACK_PREFIX = "callback:"
 # Extra erasure steps other features add (live-chat transcripts, recorded messages): each
 # runs inside the same transaction as the referrals' and the state's.
-Eraser = Callable[[Connection, str], None]
+Eraser = Callable[[Connection, str], object]
+# Runs before the erasure transaction (e.g. drop what a buffer still holds of the chat).
+BeforeErase = Callable[[str], Awaitable[None]]
 
 
 def address_from_stored(data: Any) -> Address | None:
@@ -69,12 +72,16 @@ class Referrals:
         clock: Callable[[], dt.datetime],
         *,
         erasers: Sequence[Eraser] = (),
+        before_erase: Sequence[BeforeErase] = (),
     ) -> None:
         self.storage = storage
         self.store = storage.referrals
         self._router = router
         self._clock = clock
-        self._erasers = tuple(erasers)
+        # The staff page's notes and recorded messages go with the referrals they belong to
+        # (found through them: so before the referrals are erased).
+        self._erasers = (staff_store.erase_citizen, *erasers)
+        self._before_erase = tuple(before_erase)
 
     def config(self) -> ReferralConfig | None:
         return self._router().table.referrals
@@ -202,13 +209,15 @@ class Referrals:
 
         def erase(conn: Connection) -> list[str]:
             with conn.transaction():
-                erased = erase_conversation(conn, conversation_key)
-                delete_conversation(conn, conversation_key)
                 for extra in self._erasers:
                     extra(conn, conversation_key)
+                erased = erase_conversation(conn, conversation_key)
+                delete_conversation(conn, conversation_key)
             conn.checkpoint()
             return erased
 
+        for hook in self._before_erase:
+            await hook(conversation_key)
         erased = await self.storage.db.call(erase)
         log.info(
             "citizen asked to delete their details: %d referral(s) erased %s",
@@ -232,6 +241,21 @@ class Referrals:
             return None
         return Address("msteams", conversation_id, service_url, Account(""), scope="channel")
 
+    async def card_updates(self, reference: str) -> list[CardUpdate]:
+        """The Teams cards showing ``reference``, each with the card as it stands now (after
+        a claim or hand-over on the staff page)."""
+        config = self.config()
+        referral = await self.store.get(reference)
+        if config is None or referral is None:
+            return []
+        card = staff_card_for(referral, config, self._router().table)
+        updates = []
+        for delivery in await self.store.card_deliveries(reference):
+            address = await self._card_address(delivery.conversation_id, delivery.service_url)
+            if address is not None and delivery.activity_id:
+                updates.append(CardUpdate(address, delivery.activity_id, card))
+        return updates
+
     # ---- staff ---------------------------------------------------------------------------
     async def claim(
         self, reference: str, staff: Account, where: Address, pressed: str | None
@@ -242,7 +266,16 @@ class Referrals:
         if config is None:
             return None, []
         name = (staff.name or staff.id or "?").strip()
-        referral, won = await self.store.claim(reference, name, self._clock().timestamp())
+        now = self._clock().timestamp()
+
+        def claim(conn: Connection) -> tuple[Referral | None, bool]:
+            # The one claim the staff page makes too, with an entry in its audit log.
+            return staff_store.claim(
+                conn, reference, name, now,
+                lambda c: self.storage.db.notify(c, OUTBOX_CHANNEL), via="teams",
+            )
+
+        referral, won = await self.storage.db.call(claim)
         if referral is None:
             log.info("claim for %s: no such referral (erased or purged)", reference)
             card = erased_card(reference, config)

@@ -22,6 +22,7 @@ from .records import (
     CLAIMED,
     DELIVERED,
     FAILED,
+    PAGE,
     PENDING,
     RECEIVED,
     TEAMS,
@@ -246,11 +247,12 @@ def mark_delivered(
 
 
 def _close_if_done(conn: Connection, reference: str, now: float) -> None:
-    """A referral nobody can claim (no Teams card) is closed once every delivery is done."""
+    """A referral nobody can claim (no Teams card, not on the staff page) is closed once
+    every delivery is done."""
     row = conn.one(
         "SELECT COUNT(*) AS n FROM deliveries WHERE reference = ? AND kind != ?"
-        " AND (status = ? OR kind = ?)",
-        (reference, CITIZEN, PENDING, TEAMS),
+        " AND (status = ? OR kind IN (?, ?))",
+        (reference, CITIZEN, PENDING, TEAMS, PAGE),
     )
     if row is not None and row["n"] == 0:
         conn.execute(

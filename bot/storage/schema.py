@@ -81,6 +81,76 @@ _V2_COMMON = [
     )""",
 ]
 
+_V3_COMMON = [
+    # The staff page (bot/staff): what staff did with each request. Rows go with their
+    # referral (retention purge, the citizen's "delete my details").
+    """CREATE TABLE IF NOT EXISTS staff_actions (
+        id {serial},
+        reference TEXT NOT NULL REFERENCES referrals (reference) ON DELETE CASCADE,
+        at {real} NOT NULL,
+        staff TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT,
+        note TEXT,
+        handed_to TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS staff_actions_reference ON staff_actions (reference)",
+    # Every staff action (who, what, when), by reference only: never a citizen's details.
+    """CREATE TABLE IF NOT EXISTS staff_audit (
+        id {serial},
+        at {real} NOT NULL,
+        staff TEXT NOT NULL,
+        action TEXT NOT NULL,
+        reference TEXT,
+        detail TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS staff_audit_at ON staff_audit (at)",
+    # One-time sign-in links (python -m bot.staff link): only the token's hash is kept.
+    """CREATE TABLE IF NOT EXISTS staff_links (
+        token_hash TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at {real} NOT NULL,
+        expires_at {real} NOT NULL,
+        used_at {real}
+    )""",
+    # One row per citizen turn, for the Numbers view; conversation is a hash of the key.
+    """CREATE TABLE IF NOT EXISTS insight_turns (
+        id {serial},
+        at {real} NOT NULL,
+        day TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        services TEXT NOT NULL,
+        district TEXT NOT NULL,
+        language TEXT NOT NULL,
+        without_person INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS insight_turns_at ON insight_turns (at)",
+    "CREATE INDEX IF NOT EXISTS insight_turns_conversation ON insight_turns (conversation)",
+    # Messages the bot could not route or had to clarify, personal data masked.
+    """CREATE TABLE IF NOT EXISTS insight_unclear (
+        id {serial},
+        at {real} NOT NULL,
+        conversation TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        language TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS insight_unclear_at ON insight_unclear (at)",
+    "CREATE INDEX IF NOT EXISTS insight_unclear_conversation ON insight_unclear (conversation)",
+    # Turns older than the retention period, counted per day (no conversation, nothing to erase).
+    """CREATE TABLE IF NOT EXISTS insight_daily (
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        services TEXT NOT NULL,
+        district TEXT NOT NULL,
+        language TEXT NOT NULL,
+        messages INTEGER NOT NULL,
+        without_person INTEGER NOT NULL,
+        PRIMARY KEY (day, kind, services, district, language)
+    )""",
+]
+
 _TYPES = {
     SQLITE: {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
     POSTGRESQL: {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"},
@@ -95,6 +165,7 @@ def _render(statements: list[str], dialect: str) -> list[str]:
 MIGRATIONS: list[tuple[int, dict[str, list[str]]]] = [
     (1, {d: _render(_V1_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (2, {d: _render(_V2_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+    (3, {d: _render(_V3_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -41,7 +41,10 @@ from ..referrals.background import Background, purge_loop
 from ..referrals.codes import new_reference
 from ..referrals.delivery import OutboxSender, RetryPolicy
 from ..referrals.service import Referrals
+from ..staff import setup_staff
+from ..staff.web import StaffEvent
 from ..storage import Storage, open_database
+from ..storage.insights import Insights
 from ..storage.sqlite import MEMORY
 from .inbound import MAX_BODY_BYTES, BadRequest, read_request
 from .lifecycle import drain_on_shutdown, storage_writable
@@ -76,6 +79,7 @@ RUNTIME = web.AppKey("runtime", Runtime)
 METRICS = web.AppKey("metrics", Metrics)
 GATE = web.AppKey("turn_gate", TurnGate)
 HASHER = web.AppKey("conversation_hasher", ConversationHasher)
+INSIGHTS = web.AppKey("insights", Insights)
 
 
 def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -123,6 +127,20 @@ class _Throttled:
 
 
 _BUSY_LOG = web.AppKey("busy_log", _Throttled)
+
+
+class _Relay:
+    """Staff page events reach the runtime once it exists (the page is mounted first)."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[StaffEvent], None] | None = None
+
+    def __call__(self, event: StaffEvent) -> None:
+        if self.target is not None:
+            self.target(event)
+
+
+STAFF_EVENTS = web.AppKey("staff_events", _Relay)
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
@@ -269,7 +287,8 @@ def _runtime_ctx(
         def router() -> Any:
             return store.router
 
-        referrals = Referrals(storage, router, clock)
+        insights = app[INSIGHTS]
+        referrals = Referrals(storage, router, clock, before_erase=[insights.forget])
         observer = observe.CoreObserver(metrics)
         runner = TurnRunner(
             helpline_handlers(referrals, metrics.staff_actions_refused.inc),
@@ -278,6 +297,7 @@ def _runtime_ctx(
             clock=clock,
             offer=referrals.offer,
             failures=observer,
+            recorder=insights,
         )
         outbox = OutboxSender(
             storage.referrals,
@@ -295,6 +315,24 @@ def _runtime_ctx(
         background = Background(outbox)
         endpoint = Endpoint(app[AUTH], runner, channel, observer, background)
         app[RUNTIME] = Runtime(endpoint, runner, referrals, outbox, channel, session)
+        staff_events: set[asyncio.Task[None]] = set()
+
+        def on_staff_event(event: StaffEvent) -> None:
+            """A claim or hand-over on the staff page: the Teams cards show it, the
+            citizen's notice (queued with the claim) goes out."""
+            if event.kind not in ("claimed", "handed_over") or not event.reference:
+                return
+            outbox.wake()
+            reference = event.reference
+
+            async def refresh() -> None:
+                await background.update_cards(await referrals.card_updates(reference))
+
+            task = asyncio.create_task(refresh())
+            staff_events.add(task)
+            task.add_done_callback(staff_events.discard)
+
+        app[STAFF_EVENTS].target = on_staff_event
         tasks = [
             asyncio.create_task(store.watch(settings.reload_interval), name="routing-watch"),
             asyncio.create_task(outbox.run(), name="referral-outbox"),
@@ -312,6 +350,9 @@ def _runtime_ctx(
         try:
             yield
         finally:
+            app[STAFF_EVENTS].target = None
+            for pending in list(staff_events):
+                pending.cancel()
             await background.close()
             for task in tasks:
                 task.cancel()
@@ -345,6 +386,8 @@ def create_app(
             rate_window=settings.rate_limit_window,
         )
     app[STORAGE] = storage
+    app[INSIGHTS] = Insights(storage.db)
+    app[STAFF_EVENTS] = _Relay()
     app[METRICS] = Metrics()
     app[GATE] = TurnGate(settings.max_concurrent_turns)
     app[HASHER] = ConversationHasher(settings.log_hash_key)
@@ -359,4 +402,13 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
+    setup_staff(
+        app,
+        storage=storage,
+        routing_store=app[STORE],
+        settings=settings.staff,
+        clock=clock,
+        insights=app[INSIGHTS],
+        on_event=app[STAFF_EVENTS],
+    )
     return app

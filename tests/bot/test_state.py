@@ -22,9 +22,15 @@ def _rows(storage: Storage) -> int:
 
 
 async def test_a_one_off_answer_writes_no_state(connector: ConnectorStandIn, tmp_path: Path) -> None:
-    """A routed question leaves nothing to remember; a fallback remembers its buttons."""
+    """A routed question leaves nothing to remember; a fallback remembers its buttons.
+    (With call-backs offered, a routed reply has a button to remember: they are off here.)"""
+    shipped = SHIPPED_ROUTING.read_text(encoding="utf-8")
+    page_on = "type: page\n      name: Staff page\n      enabled: true"
+    assert page_on in shipped
+    routing = tmp_path / "routing.yaml"
+    routing.write_text(shipped.replace(page_on, page_on.replace("true", "false")), encoding="utf-8")
     storage = Storage.build(open_database(str(tmp_path / "h.db")), new_reference)
-    app = create_app(Settings(routing_file=SHIPPED_ROUTING), storage=storage, clock=lambda: OPEN_TIME)
+    app = create_app(Settings(routing_file=routing), storage=storage, clock=lambda: OPEN_TIME)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         await client.post("/api/messages", json=act.message(connector.url, "prescription please"))
         await connector.wait_for(1)

@@ -86,11 +86,12 @@ def test_referral_section_mistakes_are_reported(change: object, message: str) ->
     assert message in str(error.value)
 
 
-def test_shipped_destinations_are_disabled_placeholders() -> None:
+def test_shipped_config_sends_requests_to_the_staff_page() -> None:
+    """Out of the box call-backs go to the built-in staff page; the Teams channel and the
+    webhook are disabled placeholders until IT fills them in."""
     table = load_text(SHIPPED.read_text(encoding="utf-8"), "routing.yaml")
     config = table.referrals
     assert config is not None
-    assert not any(d.enabled for d in config.destinations.values())
-    assert not any(
-        config.offered_for(s.id) for s in table.services
-    ), "no offer until IT enables one"
+    enabled = [d for d in config.destinations.values() if d.enabled]
+    assert [(d.id, d.type) for d in enabled] == [("staff_page", "page")]
+    assert all(config.offered_for(s.id) for s in table.services)
