@@ -256,8 +256,11 @@ class RoutingStore:
             self._settled_on_file()
             return False
         lost = removals(self._data, checked.data, self._served.size, first.size)
-        if lost and not await asyncio.to_thread(self._confirmed, first, checked, lost):
-            return False
+        if lost:
+            good = await asyncio.to_thread(read_optional, last_good_path(self.path))
+            accepted = good is not None and good.sha256 == first.sha256
+            if not accepted and not self._confirmed(first, checked, lost):
+                return False
         return await self._swap(first, checked)
 
     async def _settle_wait(self) -> None:
@@ -269,11 +272,9 @@ class RoutingStore:
         return pending is not None and good is not None and good.sha256 == pending.version.sha256
 
     def _confirmed(self, version: FileVersion, checked: Checked, lost: list[str]) -> bool:
-        """Whether an edit that removes parts is confirmed: accepted on disk, or the same
-        content saved again at least ``confirm_after`` seconds after it was first seen."""
-        good = read_optional(last_good_path(self.path))
-        if good is not None and good.sha256 == version.sha256:
-            return True
+        """Whether an edit that removes parts (and was not accepted on disk) is confirmed:
+        the same content saved again at least ``confirm_after`` seconds after it was first
+        seen. Otherwise it becomes (or stays) the pending change."""
         now = self._clock()
         pending = self._pending
         if pending is not None and pending.version.sha256 == version.sha256:
