@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from routing.text import fold
 
 _EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W)(?:\s?[0-9ACDEFHKNPRTVWXY]{4})?\b", re.I)
+_EIRCODE_KEY = re.compile(r"^([ACDEFHKNPRTVWXY]\d{2}|D6W)$", re.I)
 _FUZZY_MIN_LEN = 5  # shorter names must be typed exactly: "Cong", "Balla"
 _FUZZY_CUTOFF = 85.0
 
@@ -28,6 +29,17 @@ class AreaMatch:
     area_id: str
     matched: str  # the place name or Eircode that matched
     score: float
+
+
+def eircode_key(text: str) -> str | None:
+    """ "f31" -> "F31" when ``text`` is an Eircode routing key, else None."""
+    stripped = text.strip()
+    return stripped.upper() if _EIRCODE_KEY.match(stripped) else None
+
+
+def place_key(place: str) -> str:
+    """How a town ("ballinrobe") or an Eircode routing key ("F31") is matched."""
+    return eircode_key(place) or fold(place)
 
 
 class AreaMatcher:

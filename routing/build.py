@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
-from routing.areas import Area
-from routing.hours import DAY_KEYS, GROUP_KEYS, Schedule, TimeRange, parse_day_hours
+from routing.areas import Area, place_key
+from routing.hours import (
+    DAY_KEYS,
+    GROUP_KEYS,
+    Schedule,
+    SpecialHours,
+    TimeRange,
+    parse_day_hours,
+    parse_special_key,
+)
+from routing.hours_text import ENGLISH, Calendar, describe
 from routing.model import (
     Classifier,
     Contact,
@@ -16,6 +26,7 @@ from routing.model import (
     Labels,
     Messages,
     OutOfHoursOption,
+    Pause,
     RoutingTable,
     Service,
     ServiceContact,
@@ -28,8 +39,18 @@ def _phone(value: Any) -> Phone | None:
     return parse_phone(str(value)) if value is not None else None
 
 
+def calendar(data: dict[str, Any]) -> Calendar:
+    """Day and month names from ``messages:`` (English defaults while they are invalid)."""
+    messages = data.get("messages") or {}
+    days, months = messages.get("days"), messages.get("months")
+    if isinstance(days, list) and len(days) == 7 and isinstance(months, list) and len(months) == 12:
+        return Calendar(tuple(str(d) for d in days), tuple(str(m) for m in months))
+    return ENGLISH
+
+
 def build_schedules(data: dict[str, Any]) -> dict[str, Schedule]:
     lists: dict[str, list[Any]] = data.get("closed_dates") or {}
+    cal = calendar(data)
     schedules = {}
     for sid, spec in (data.get("opening_hours") or {}).items():
         weekly: list[tuple[TimeRange, ...]] = [()] * 7
@@ -41,14 +62,31 @@ def build_schedules(data: dict[str, Any]) -> dict[str, Schedule]:
             for d in days:
                 weekly[d] = ranges
         closed: set[dt.date] = set()
+        closed_lists: list[str] = []
+        closed_days: list[dt.date] = []
         for item in spec.get("closed") or []:
             item = str(item)
             if item in lists:
                 closed.update(dt.date.fromisoformat(str(d)) for d in lists[item])
+                closed_lists.append(item)
             else:
-                closed.add(dt.date.fromisoformat(item))
-        description = str(spec.get("description", ""))
-        schedules[sid] = Schedule(sid, description, tuple(weekly), frozenset(closed))
+                day = dt.date.fromisoformat(item)
+                closed.add(day)
+                closed_days.append(day)
+        special = tuple(
+            SpecialHours(*parse_special_key(str(key)), parse_day_hours(str(hours)))
+            for key, hours in (spec.get("special") or {}).items()
+        )
+        schedule = Schedule(
+            sid,
+            "",
+            tuple(weekly),
+            frozenset(closed),
+            special,
+            tuple(closed_lists),
+            tuple(closed_days),
+        )
+        schedules[sid] = replace(schedule, description=describe(schedule, cal))
     return schedules
 
 
@@ -86,6 +124,7 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
             out_of_hours=tuple(options[o] for o in s.get("out_of_hours") or []),
             have_ready=tuple(str(x) for x in s.get("have_ready") or []),
             in_menu=bool(s.get("in_menu", True)),
+            paused=_pause(s.get("paused")),
         )
         for s in data["services"]
     )
@@ -122,8 +161,9 @@ def _service_contact(
     index: int,
 ) -> ServiceContact:
     area = spec.get("area")
+    places = tuple(place_key(str(p)) for p in spec.get("places") or [])
     if "contact" in spec:
-        return ServiceContact(contacts[spec["contact"]], area)
+        return ServiceContact(contacts[spec["contact"]], area, places)
     inline = Contact(
         id=f"{sid}.contacts[{index}]",
         name=str(spec["name"]),
@@ -132,7 +172,18 @@ def _service_contact(
         schedule=schedules.get(spec["hours"]) if spec.get("hours") else None,
         note=str(spec.get("note", "")),
     )
-    return ServiceContact(inline, area)
+    return ServiceContact(inline, area, places)
+
+
+def _pause(spec: dict[str, Any] | None) -> Pause | None:
+    if not spec:
+        return None
+    until, start = spec.get("until"), spec.get("from")
+    return Pause(
+        message=str(spec["message"]),
+        until=dt.date.fromisoformat(str(until)) if until else None,
+        start=dt.date.fromisoformat(str(start)) if start else None,
+    )
 
 
 def _emergency(spec: dict[str, Any]) -> EmergencyReply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,7 +30,27 @@ class Contact:
 @dataclass(frozen=True, slots=True)
 class ServiceContact:
     contact: Contact
-    area: str | None = None  # None: county-wide
+    area: str | None = None  # None: county-wide (unless ``places`` is set)
+    # Towns (folded: "ballinrobe") and Eircode routing keys ("F31") this contact serves;
+    # it is given to citizens who named one of them, and never makes the bot ask the area.
+    places: tuple[str, ...] = ()
+
+    @property
+    def county_wide(self) -> bool:
+        return self.area is None and not self.places
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A service paused for a while: the bot still recognises it and says so."""
+
+    message: str  # what citizens are told instead, e.g. where else to turn
+    until: dt.date | None = None  # the day it starts again (None: until the pause is removed)
+    start: dt.date | None = None  # the first day paused (None: already)
+
+    def active(self, day: dt.date) -> bool:
+        started = self.start is None or day >= self.start
+        return started and (self.until is None or day < self.until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +70,29 @@ class Service:
     out_of_hours: tuple[OutOfHoursOption, ...] = ()
     have_ready: tuple[str, ...] = ()
     in_menu: bool = True  # shown as a button under the welcome and fallback messages
+    paused: Pause | None = None
 
     @property
     def has_area_contacts(self) -> bool:
         return any(c.area is not None for c in self.contacts)
 
-    def contacts_for(self, area: str | None) -> tuple[ServiceContact, ...]:
-        """The contacts for ``area``: its own, else the county-wide ones."""
+    def contacts_for(
+        self, area: str | None, place: str | None = None
+    ) -> tuple[ServiceContact, ...]:
+        """The contacts for ``place`` (a town or Eircode key), else for ``area``, else the
+        county-wide ones."""
+        if place is not None:
+            local = tuple(c for c in self.contacts if place in c.places)
+            if local:
+                return local
         if area is not None:
             local = tuple(c for c in self.contacts if c.area == area)
             if local:
                 return local
-        return tuple(c for c in self.contacts if c.area is None)
+        return tuple(c for c in self.contacts if c.county_wide)
+
+    def paused_on(self, day: dt.date) -> Pause | None:
+        return self.paused if self.paused is not None and self.paused.active(day) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +141,6 @@ class Messages:
     tomorrow: str
     days: tuple[str, ...]
     months: tuple[str, ...]
-
-
-# Placeholders each message may use; the validator rejects any other {name}.
-MESSAGE_PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "helpline": frozenset({"name", "phone", "hours"}),
-    "clarify": frozenset({"first", "second"}),
-    "area_noted": frozenset({"area"}),
-    "talk_to_someone": frozenset({"name", "phone", "hours"}),
-    "rate_limited": frozenset({"phone"}),
-    "apology": frozenset({"phone"}),
-    "open_now": frozenset({"time"}),
-    "closed_now": frozenset({"day", "time"}),
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,57 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from routing.hours import DUBLIN, Schedule, format_time
+from routing.hours import Schedule, format_time, local, open_intervals
+from routing.wording import CITIZEN_RULES, STAFF_RULES, Rule, text_problems
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-# Citizen-facing wording of the callback conversation, and the placeholders each may use.
-CITIZEN_MESSAGES: dict[str, frozenset[str]] = {
-    "offer_button": frozenset(),
-    "ask_name": frozenset(),
-    "name_invalid": frozenset(),
-    "ask_phone": frozenset({"name"}),
-    "phone_invalid": frozenset(),
-    "ask_area": frozenset(),
-    "ask_need": frozenset(),
-    "need_invalid": frozenset(),
-    "ask_consent": frozenset({"service"}),
-    "privacy_notice": frozenset({"link"}),
-    "consent_yes": frozenset(),
-    "consent_no": frozenset(),
-    "consent_unclear": frozenset(),
-    "no_consent": frozenset(),
-    "confirmed": frozenset({"name", "reference", "who", "phone", "when"}),
-    "when_by": frozenset({"day", "time"}),
-    "when_soon": frozenset(),
-    "cancelled": frozenset(),
-    "status_received": frozenset({"reference", "who"}),
-    "status_claimed": frozenset({"reference", "staff"}),
-    "status_unknown": frozenset({"reference"}),
-    "claimed": frozenset({"reference", "staff", "who"}),
-    "deleted": frozenset(),
-    "failed": frozenset(),
-}
-# Staff-facing wording on the Adaptive Card posted to a Teams channel.
-STAFF_MESSAGES: dict[str, frozenset[str]] = {
-    "title": frozenset({"service"}),
-    "name": frozenset(),
-    "phone": frozenset(),
-    "area": frozenset(),
-    "need": frozenset(),
-    "reference": frozenset(),
-    "received": frozenset(),
-    "claim_button": frozenset(),
-    "claimed_by": frozenset({"staff"}),
-    "escalated": frozenset({"destination"}),
-    "erased": frozenset({"reference"}),
-}
 WORD_LISTS = ("cancel", "restart", "delete", "yes", "no")
 
 
@@ -170,25 +129,34 @@ def build_referrals(
 Issue = tuple[tuple[Any, ...], str]
 
 
-def _placeholders(
-    section: str, texts: dict[str, Any], allowed: dict[str, frozenset[str]]
-) -> list[Issue]:
+def _placeholders(section: str, texts: dict[str, Any], rules: dict[str, Rule]) -> list[Issue]:
     issues: list[Issue] = []
     for key, text in texts.items():
-        path = ("referrals", section, key)
-        try:
-            names = [f for _, f, _, _ in string.Formatter().parse(str(text)) if f is not None]
-        except ValueError:
-            issues.append(
-                (path, "has a { or } without its partner — write {name} placeholders in pairs")
-            )
-            continue
-        ok = allowed.get(key, frozenset())
-        for name in names:
-            if name not in ok:
-                listed = ", ".join(f"{{{a}}}" for a in sorted(ok)) or "none"
-                issues.append((path, f"unknown placeholder {{{name}}} — allowed: {listed}"))
+        rule = rules.get(key, Rule())
+        for problem in text_problems(str(text), rule, suggest=False):
+            issues.append((("referrals", section, key), problem))
     return issues
+
+
+# Values the shipped file holds until a council fills in its own.
+_PLACEHOLDER_WORDS = ("PASTE", "HERE", "EXAMPLE", "CHANGE-ME", "CHANGEME", "TODO", "XXX")
+_PLACEHOLDER_HOSTS = (".invalid", "example.com", "example.org", "example.net", ".example")
+
+
+def _placeholder(d: dict[str, Any]) -> tuple[str, str] | None:
+    """(setting, value) when an enabled destination still holds a placeholder."""
+    conversation = str(d.get("conversation") or "")
+    if d["type"] == "teams" and (
+        any(w in conversation.upper() for w in _PLACEHOLDER_WORDS) or " " in conversation.strip()
+    ):
+        return "conversation", conversation
+    url = str(d.get("url") or "")
+    host = (urlsplit(url).hostname or "") if url else ""
+    if d["type"] == "webhook" and url and (
+        host.endswith(_PLACEHOLDER_HOSTS) or host in ("example.com", "example.org", "example.net")
+    ):
+        return "url", url
+    return None
 
 
 def referral_issues(data: dict[str, Any], services: list[str], schedules: list[str]) -> list[Issue]:
@@ -241,8 +209,34 @@ def referral_issues(data: dict[str, Any], services: list[str], schedules: list[s
         issues.append(
             (("referrals", "fallback"), f'"{fallback}" is not defined under referrals.destinations')
         )
-    issues += _placeholders("messages", data["messages"], CITIZEN_MESSAGES)
-    issues += _placeholders("staff_card", data["staff_card"], STAFF_MESSAGES)
+    for did, d in destinations.items():
+        if not d.get("enabled", True):
+            continue
+        held = _placeholder(d)
+        if held is not None:
+            setting, value = held
+            issues.append(
+                (
+                    ("referrals", "destinations", did, setting),
+                    f'is enabled but still holds the placeholder "{value}" — put the real '
+                    f"{'channel or chat id' if setting == 'conversation' else 'address'} here, "
+                    "or set enabled: false",
+                )
+            )
+    # Only a destination that can fail needs a fallback (the staff page cannot: nothing is sent).
+    any_enabled = any(
+        d.get("enabled", True) and d.get("type") != "page" for d in destinations.values()
+    )
+    if any_enabled and fallback in destinations and not destinations[fallback].get("enabled", True):
+        issues.append(
+            (
+                ("referrals", "fallback"),
+                f'"{fallback}" is disabled, so requests whose destination keeps failing would be '
+                f"lost — enable {fallback}, or name an enabled destination here",
+            )
+        )
+    issues += _placeholders("messages", data["messages"], CITIZEN_RULES)
+    issues += _placeholders("staff_card", data["staff_card"], STAFF_RULES)
     return issues
 
 
@@ -252,24 +246,15 @@ def ring_back_by(schedule: Schedule | None, now: dt.datetime, hours: float) -> d
     schedule, or not within 60 days)."""
     if schedule is None:
         return None
-    local = now.astimezone(DUBLIN) if now.tzinfo else now.replace(tzinfo=DUBLIN)
+    here = local(now)
     left = dt.timedelta(hours=hours)
-    day = local.date()
-    for _ in range(61):
-        for r in schedule.ranges_on(day):
-            start = dt.datetime.combine(day, r.start, DUBLIN)
-            end = (
-                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), DUBLIN)
-                if r.end == dt.time.max
-                else dt.datetime.combine(day, r.end, DUBLIN)
-            )
-            start = max(start, local)
-            if end <= start:
-                continue
-            if end - start >= left:
-                return start + left
-            left -= end - start
-        day += dt.timedelta(days=1)
+    for start, end in open_intervals(schedule, here.date(), 61):
+        start = max(start, here)
+        if end <= start:
+            continue
+        if end - start >= left:
+            return start + left
+        left -= end - start
     return None
 
 
@@ -281,8 +266,7 @@ def day_word(
     days: tuple[str, ...],
     months: tuple[str, ...],
 ) -> str:
-    local_now = now.astimezone(DUBLIN) if now.tzinfo else now
-    gap = (when.date() - local_now.date()).days
+    gap = (when.date() - local(now).date()).days
     if gap == 0:
         return today
     if gap == 1:

@@ -18,8 +18,7 @@ ReplyKind = Literal[
     "emergency",  # 112/999 or Samaritans, nothing else
     "talk_to_someone",  # the citizen asked for a person
     "team_intro",  # the bot was added to a team or group chat
-    "text",  # a plain message (the call-back form's questions, notes, small talk)
-    "apology",  # the bot failed or was too busy: sorry, and the helpline number
+    "paused",  # the service asked for is paused: what to do instead
 ]
 
 # Values carried by buttons. A button press routes directly, never through fuzzy matching.
@@ -61,21 +60,30 @@ class ConversationFacts:
 
     area: str | None = None  # an area id once known
     awaiting_area_for: tuple[str, ...] = ()  # service ids waiting for the citizen's area
+    place: str | None = None  # the town ("ballinrobe") or Eircode key ("F31") named, if any
 
     def settled(self) -> "ConversationFacts":
         """These facts with no question pending (the same object when none is: most turns)."""
-        return ConversationFacts(self.area) if self.awaiting_area_for else self
+        return ConversationFacts(self.area, place=self.place) if self.awaiting_area_for else self
 
     def to_dict(self) -> dict[str, object]:
-        return {"area": self.area, "awaiting_area_for": list(self.awaiting_area_for)}
+        out: dict[str, object] = {
+            "area": self.area,
+            "awaiting_area_for": list(self.awaiting_area_for),
+        }
+        if self.place is not None:
+            out["place"] = self.place
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, object] | None) -> "ConversationFacts":
         if not data:
             return cls()
         area = data.get("area")
+        place = data.get("place")
         waiting = data.get("awaiting_area_for") or ()
         return cls(
+            place=place if isinstance(place, str) else None,
             area=area if isinstance(area, str) else None,
             awaiting_area_for=tuple(str(s) for s in waiting if isinstance(s, str))
             if isinstance(waiting, (list, tuple))

@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from intents.result import Classification
-from routing.hours import DUBLIN, OpenStatus, format_time, status_at
+from routing.hours import DUBLIN, OpenStatus, Schedule, format_time, local, status_at
+from routing.hours_text import Calendar, describe
 from routing.model import (
     Contact,
     EmergencyReply,
@@ -47,19 +48,23 @@ class Router:
     def __init__(self, table: RoutingTable) -> None:
         self.table = table
         self.messages = table.messages
+        self._calendar = Calendar(table.messages.days, table.messages.months)
+        self._hours_cache: dict[tuple[str, dt.date], str] = {}
         # The contact part of a routed reply depends only on the services, the area and the
         # minute (opening status): computed once per minute rather than on every message.
         self._contacts_cache: dict[
-            tuple[tuple[str, ...], str | None, dt.datetime], tuple[str, tuple[ContactView, ...]]
+            tuple[tuple[str, ...], str | None, str | None, dt.datetime],
+            tuple[str, tuple[ContactView, ...]],
         ] = {}
 
     # ----- entry points -------------------------------------------------------------------
     def classify(self, text: str) -> Classification:
         return self.table.classifier.classify(text)
 
-    def welcome(self) -> Reply:
+    def welcome(self, now: dt.datetime | None = None) -> Reply:
         m = self.messages
-        text = "\n\n".join([m.welcome, self._services_list(), self._helpline_line()])
+        now = now or dt.datetime.now(DUBLIN)
+        text = "\n\n".join([m.welcome, self._services_list(), self._helpline_line(now)])
         return Reply(kind="welcome", text=text, choices=self._menu())
 
     def team_intro(self) -> Reply:
@@ -80,7 +85,7 @@ class Router:
             return self._emergency(result, facts)
         found = self.table.area_matcher.find(text)
         if found is not None:
-            facts = replace(facts, area=found.area_id)
+            facts = replace(facts, area=found.area_id, place=found.matched)
         if facts.awaiting_area_for and not result.intents and not result.candidates:
             if found is not None:
                 return self._route(facts.awaiting_area_for, facts, now, result)
@@ -90,7 +95,7 @@ class Router:
         if result.intents or result.intent:
             ids = result.intents or ((result.intent,) if result.intent else ())
             return self._route(ids, facts, now, result)
-        return self._fallback(facts.settled(), result)
+        return self._fallback(facts.settled(), result, now)
 
     def choose(self, value: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
         """A button press: routes directly, never through the classifier."""
@@ -102,14 +107,14 @@ class Router:
         elif value.startswith(AREA_PREFIX):
             area = self.table.area(value[len(AREA_PREFIX) :])
             if area is not None:
-                facts = replace(facts, area=area.id)
+                facts = replace(facts, area=area.id, place=None)
                 if facts.awaiting_area_for:
                     return self._route(facts.awaiting_area_for, facts, now, None)
                 text = self.messages.area_noted.format(area=area.name)
                 return Reply(kind="welcome", text=text, choices=self._menu(), facts=facts)
         elif value == TALK_TO_SOMEONE:
             return self._talk_to_someone(facts, now)
-        return self._fallback(facts.settled(), None)
+        return self._fallback(facts.settled(), None, now)
 
     # ----- replies ------------------------------------------------------------------------
     def _emergency(self, result: Classification, facts: ConversationFacts) -> Reply:
@@ -144,14 +149,23 @@ class Router:
         now: dt.datetime,
         result: Classification | None,
     ) -> Reply:
-        services = [s for s in (self.table.service(i) for i in service_ids) if s is not None]
+        found = [s for s in (self.table.service(i) for i in service_ids) if s is not None]
+        if not found:
+            return self._fallback(facts.settled(), result, now)
+        today = local(now).date()
+        paused = [s for s in found if s.paused_on(today) is not None]
+        services = [s for s in found if s.paused_on(today) is None]
         if not services:
-            return self._fallback(facts.settled(), result)
+            return self._paused(paused, facts, result, now)
         ids = tuple(s.id for s in services)
         area = facts.area if self.table.area(facts.area) is not None else None
         if area is None and any(s.has_area_contacts for s in services):
             return self._ask_area(ids, facts, result, not_recognised=False)
-        text, contacts = self._contacts(services, ids, area, now)
+        # The town matters only to services with contacts for particular towns.
+        place = facts.place if any(c.places for s in services for c in s.contacts) else None
+        text, contacts = self._contacts(services, ids, area, place, now)
+        if paused:
+            text = "\n\n".join([text, *self._pause_notes(paused, today)])
         return Reply(
             kind="routed",
             text=text,
@@ -164,16 +178,21 @@ class Router:
         )
 
     def _contacts(
-        self, services: list[Service], ids: tuple[str, ...], area: str | None, now: dt.datetime
+        self,
+        services: list[Service],
+        ids: tuple[str, ...],
+        area: str | None,
+        place: str | None,
+        now: dt.datetime,
     ) -> tuple[str, tuple[ContactView, ...]]:
         minute = now.replace(second=0, microsecond=0)
-        key = (ids, area, minute)
+        key = (ids, area, place, minute)
         cached = self._contacts_cache.get(key)
         if cached is None:
             shown = tuple(
                 self._view(service, sc, minute)
                 for service in services
-                for sc in service.contacts_for(area)
+                for sc in service.contacts_for(area, place)
             )
             text = "\n\n".join([self.messages.routed, *self._render_contacts(shown)])
             cached = (text, tuple(s.view for s in shown))
@@ -202,10 +221,38 @@ class Router:
             score=result.score if result else 1.0,
         )
 
+    def _paused(
+        self,
+        services: list[Service],
+        facts: ConversationFacts,
+        result: Classification | None,
+        now: dt.datetime,
+    ) -> Reply:
+        ids = tuple(s.id for s in services)
+        notes = self._pause_notes(services, local(now).date())
+        return Reply(
+            kind="paused",
+            text="\n\n".join([*notes, self._helpline_line(now)]),
+            title=", ".join(s.title for s in services),
+            choices=self._menu(),
+            facts=facts.settled(),
+            intent=ids[0],
+            intents=ids,
+            score=result.score if result else 1.0,
+        )
+
+    def _pause_notes(self, services: list[Service], today: dt.date) -> list[str]:
+        notes = []
+        for service in services:
+            pause = service.paused_on(today)
+            if pause is not None:
+                notes.append(f"{service.title}: {pause.message}")
+        return notes
+
     def _clarify(self, result: Classification, facts: ConversationFacts) -> Reply:
         options = [s for s in (self.table.service(c) for c in result.candidates) if s][:2]
         if len(options) < 2:
-            return self._fallback(facts, result)
+            return self._fallback(facts, result, None)
         first, second = options
         text = self.messages.clarify.format(first=first.title, second=second.title)
         return Reply(
@@ -217,9 +264,15 @@ class Router:
             score=result.score,
         )
 
-    def _fallback(self, facts: ConversationFacts, result: Classification | None) -> Reply:
+    def _fallback(
+        self,
+        facts: ConversationFacts,
+        result: Classification | None,
+        now: dt.datetime | None = None,
+    ) -> Reply:
         m = self.messages
-        text = "\n\n".join([m.fallback, self._services_list(), self._helpline_line()])
+        now = now or dt.datetime.now(DUBLIN)
+        text = "\n\n".join([m.fallback, self._services_list(), self._helpline_line(now)])
         return Reply(
             kind="fallback",
             text=text,
@@ -256,9 +309,9 @@ class Router:
         lines = [self.messages.can_help_with, *(f"- {s.title}" for s in self.table.services)]
         return "\n".join(lines)
 
-    def _helpline_line(self) -> str:
+    def _helpline_line(self, now: dt.datetime) -> str:
         h = self.table.helpline
-        hours = h.schedule.description if h.schedule else ""
+        hours = self.hours_text(h.schedule, now) if h.schedule else ""
         phone = h.phone.display if h.phone else (h.email or "")
         return self.messages.helpline.format(name=h.name, phone=phone, hours=hours)
 
@@ -297,7 +350,7 @@ class Router:
             phone=contact.phone.display if contact.phone else None,
             phone_uri=contact.phone.uri if contact.phone else None,
             email=contact.email,
-            hours=contact.schedule.description if contact.schedule else "",
+            hours=self.hours_text(contact.schedule, now) if contact.schedule else "",
             open_now=status.open_now,
             status=self._status_text(status, now) if contact.schedule else "",
             out_of_hours=_OPTION_SEPARATOR.join(available),
@@ -307,13 +360,26 @@ class Router:
         )
         return _Shown(view, available)
 
+    def hours_text(self, schedule: Schedule, now: dt.datetime) -> str:
+        """The hours sentence for ``schedule`` as of ``now``'s date (cached per day)."""
+        today = local(now).date()
+        key = (schedule.id, today)
+        text = self._hours_cache.get(key)
+        if text is None:
+            if len(self._hours_cache) >= 256:
+                self._hours_cache.clear()
+            text = self._hours_cache[key] = describe(schedule, self._calendar, today)
+        return text
+
     def _status_text(self, status: OpenStatus, now: dt.datetime) -> str:
         m = self.messages
-        if status.open_now and status.closes_at is not None:
-            return m.open_now.format(time=format_time(status.closes_at))
+        today = local(now).date()
+        if status.open_now:
+            if status.closes_at is None:
+                return ""  # open round the clock: the hours line says so
+            return m.open_now.format(time=self._until(status.closes_at, today))
         if status.opens_at is None:
             return ""
-        today = now.astimezone(DUBLIN).date() if now.tzinfo else now.date()
         opens = status.opens_at
         gap = (opens.date() - today).days
         if gap == 0:
@@ -325,6 +391,20 @@ class Router:
         else:
             day = f"{m.days[opens.weekday()]} {opens.day} {m.months[opens.month - 1]}"
         return m.closed_now.format(day=day, time=format_time(opens))
+
+    def _until(self, closes: dt.datetime, today: dt.date) -> str:
+        """ "5pm", "midnight", "8am tomorrow", "5pm Friday", "midnight Friday"."""
+        words = self._calendar.words
+        if closes.time() == dt.time(0, 0):  # midnight ends the day before
+            day, time = closes.date() - dt.timedelta(days=1), words.midnight
+        else:
+            day, time = closes.date(), format_time(closes)
+        gap = (day - today).days
+        if gap <= 0:
+            return time
+        if gap == 1:
+            return words.tomorrow_time.format(time=time, tomorrow=self.messages.tomorrow)
+        return words.time_day.format(time=time, day=self.messages.days[day.weekday()])
 
     def _render_contacts(self, views: tuple[_Shown, ...], *, with_titles: bool = True) -> list[str]:
         """One block per contact; services sharing a contact are listed together."""

@@ -17,6 +17,9 @@ from routing.paths import Located
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "config" / "routing.schema.json"
 
 _ID_PATTERN = "^[a-z][a-z0-9_]*$"
+# Marks a schema part whose pattern is for the editor only: the checks after the schema
+# (routing/semantics.py) report the same mistake with a more precise message.
+CHECKED_LATER = "x-checked-later"
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _EIRCODE_HELP = "write its first three characters, like F23"
 _TYPE_WORDS = {
@@ -67,6 +70,8 @@ def _explain(error: ValidationError, loc: Located) -> list[ConfigIssue]:
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
+    if kind == "pattern" and schema.get(CHECKED_LATER):
+        return []  # the editor's pattern; the checks after the schema give the precise message
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(schema.get("properties", {}))
         out = []
@@ -101,6 +106,8 @@ def _explain(error: ValidationError, loc: Located) -> list[ConfigIssue]:
             return [loc.issue(path, _id_message(value))]
         if pattern == _DATE_PATTERN:
             return [loc.issue(path, f'"{value}" is not a date — write it like 2026-12-25')]
+        if "patternErrorMessage" in schema and "Eircode" not in schema["patternErrorMessage"]:
+            return [loc.issue(path, f'"{value}": {schema["patternErrorMessage"]}')]
         return [
             loc.issue(path, f'"{value}" is not an Eircode routing key — {_EIRCODE_HELP}')
         ]

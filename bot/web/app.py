@@ -245,7 +245,7 @@ async def readyz(request: web.Request) -> web.Response:
     config = store.status()
     # The last good table keeps serving when a reload fails: ready either way, but say so.
     checks["config"] = "ok" if store.router is not None else "not loaded"
-    checks["config_file"] = config["status"]
+    checks["config_file"] = config.get("readiness", config["status"])
     checks["storage"] = await storage_writable(app[STORAGE].state)
     checks["runtime"] = "ok" if RUNTIME in app else "not started"
     checks["accepting"] = "no (shutting down)" if app[GATE].draining else "ok"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
+from pathlib import Path
 
 import pytest
 
@@ -14,14 +17,9 @@ from routing.reply import ConversationFacts
 from routing.router import Router
 from tests.routing.conftest import FIXTURES, SHIPPED
 
-LANGUAGE = """language:
-  emergency:
-    danger: [chest pains, cant breathe]
-    self_harm: [kill myself]"""
-
-
 def _fixture_with_language() -> str:
-    return (FIXTURES / "valid.yaml").read_text(encoding="utf-8").replace("language: {}", LANGUAGE)
+    """The fixture as it is: its emergency phrases are in the real classifier's syntax."""
+    return (FIXTURES / "valid.yaml").read_text(encoding="utf-8")
 
 
 def test_real_classifier_routes_the_fixture() -> None:
@@ -39,7 +37,8 @@ def test_real_vocabulary_problems_get_lines() -> None:
     with pytest.raises(ConfigError) as caught:
         load_text(text, "valid.yaml")
     (issue,) = caught.value.issues
-    assert (issue.line, issue.path) == (86, "services.groceries.keywords.groceries")
+    line = text.splitlines().index("    keywords: {groceries: 9}") + 1
+    assert (issue.line, issue.path) == (line, "services.groceries.keywords.groceries")
     assert "weight" in issue.message
 
 
@@ -49,5 +48,24 @@ def test_shipped_file_loads_with_the_real_classifier() -> None:
 
 
 def test_shipped_file_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", str(SHIPPED)])
+    code = main(["check", str(SHIPPED), "--against", str(SHIPPED)])
     assert code == 0, capsys.readouterr().out
+
+
+def test_check_reports_the_issues_flu_edit_within_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17.2: adding the keyword "flu" to medical transport changes a labelled message;
+    check says which, why, and stays fast on the shipped file with the whole corpus."""
+    edited = tmp_path / "routing.yaml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    edited.write_text(text.replace("      appointment: 1.0\n", "      appointment: 1.0\n      flu: 1.0\n", 1), encoding="utf-8")
+    started = time.perf_counter()
+    assert main(["check", str(edited), "--against", str(SHIPPED)]) == 0
+    elapsed = time.perf_counter() - started
+    out = capsys.readouterr().out
+    changed = re.search(r"This edit changes the answer for (\d+) of ([\d,]+) messages", out)
+    assert changed and int(changed.group(1)) >= 1 and int(changed.group(2).replace(",", "")) > 1000
+    assert '  "I\'m stuck at home with the flu and my inhaler is empty"' in out
+    assert '      now:    Transport to medical appointments ("flu") + Prescription collection ("inhaler")' in out
+    assert elapsed < 10, f"check took {elapsed:.1f} s"

@@ -23,9 +23,12 @@ class NoClassifier:
 def test_welcome_has_wording_buttons_and_helpline(router: Router) -> None:
     reply = router.welcome()
     assert reply.kind == "welcome"
-    assert reply.text.startswith("Hello! Tell me what you need.")
+    assert reply.text.startswith("Hello! Tell me what you need. In an emergency, call 112 or 999.")
     assert "- Groceries\n- Prescriptions\n- Hot meals" in reply.text
-    assert "You can also ring the County Helpline on 094 906 4660, 9am to 5pm, 7 days a week." in reply.text
+    assert (
+        "You can also ring the County Helpline on 094 906 4660, 9am to 5pm, 7 days a week "
+        "(closed on public holidays)." in reply.text
+    )
     assert reply.choices == (
         Choice("Groceries", "service:groceries"),
         Choice("Prescriptions", "service:prescriptions"),
@@ -46,13 +49,13 @@ def test_routed_contact_view(router: Router) -> None:
     assert (c.service_id, c.name, c.phone, c.phone_uri) == (
         "prescriptions", "County Helpline", "094 906 4660", "tel:+353949064660"
     )
-    assert c.hours == "9am to 5pm, 7 days a week"
+    assert c.hours == "9am to 5pm, 7 days a week (closed on public holidays)"
     assert c.open_now and c.status == "Open now until 5pm."
     assert reply.text == (
         "Here is who can help:\n\n"
         "Prescriptions: County Helpline\n"
         "Phone: 094 906 4660\n"
-        "Hours: 9am to 5pm, 7 days a week\n"
+        "Hours: 9am to 5pm, 7 days a week (closed on public holidays)\n"
         "Open now until 5pm."
     )
 
@@ -234,3 +237,79 @@ def test_one_router_gives_the_right_status_either_side_of_closing(router: Router
     assert says == [True, True, False, True]
     tomorrow = router.respond("prescription collection please", FACTS, day + dt.timedelta(days=1, hours=10))
     assert tomorrow.contacts[0].open_now
+
+
+# ----- issue 17.3: paused services and contacts for particular towns -----------------------
+from routing.loader import load_text  # noqa: E402
+from tests.routing.conftest import FIXTURES  # noqa: E402
+from tests.routing.fakes import keyword_factory  # noqa: E402
+
+VALID = (FIXTURES / "valid.yaml").read_text(encoding="utf-8")
+PAUSE = (
+    "    have_ready: [Any dietary needs]\n"
+    "    paused:\n"
+    "      from: 2026-12-20\n"
+    "      until: 2027-01-06\n"
+    '      message: "Hot meals stop over Christmas and start again on 6 January. Ring the helpline for a meal before then."\n'
+)
+
+
+def _router_with(old: str, new: str) -> Router:
+    assert VALID.count(old) == 1
+    return Router(load_text(VALID.replace(old, new), "x.yaml", classifier_factory=keyword_factory))
+
+
+def test_paused_service_is_recognised_and_says_what_to_do_instead() -> None:
+    router = _router_with("    have_ready: [Any dietary needs]\n", PAUSE)
+    reply = router.respond("hot meals please", FACTS, OPEN)
+    assert reply.kind == "paused" and reply.intents == ("hot_meals",)
+    assert reply.text == (
+        "Hot meals: Hot meals stop over Christmas and start again on 6 January. Ring the helpline "
+        "for a meal before then.\n\n"
+        "You can also ring the County Helpline on 094 906 4660, 9am to 5pm, 7 days a week "
+        "(closed on public holidays)."
+    )
+    assert reply.contacts == () and Choice("Hot meals", "service:hot_meals") in reply.choices
+    assert router.choose("service:hot_meals", FACTS, OPEN).kind == "paused"  # buttons too
+
+
+def test_pause_has_a_start_and_an_end() -> None:
+    router = _router_with("    have_ready: [Any dietary needs]\n", PAUSE)
+    before = dt.datetime(2026, 12, 19, 11, 0, tzinfo=DUBLIN)
+    after = dt.datetime(2027, 1, 6, 11, 0, tzinfo=DUBLIN)
+    assert router.respond("hot meals", FACTS, before).kind == "routed"
+    assert router.respond("hot meals", FACTS, after).kind == "routed"
+
+
+def test_a_paused_service_asked_with_another_is_noted_under_the_other() -> None:
+    router = _router_with("    have_ready: [Any dietary needs]\n", PAUSE)
+    reply = router.respond("prescription collection and hot meals", FACTS, OPEN)
+    assert reply.kind == "routed" and reply.intents == ("prescriptions",)
+    assert reply.text.endswith(
+        "Hot meals: Hot meals stop over Christmas and start again on 6 January. Ring the helpline "
+        "for a meal before then."
+    )
+
+
+def test_contact_for_one_town_without_asking_everyone_where_they_live() -> None:
+    router = _router_with(
+        "    contacts:\n      - name: Meals Service (FIXTURE)",
+        "    contacts:\n"
+        "      - name: Ballinrobe Meals (FIXTURE)\n"
+        '        phone: "094 900 0009"\n'
+        "        places: [Ballinrobe, F31]\n"
+        "      - name: Meals Service (FIXTURE)",
+    )
+    anywhere = router.respond("hot meals", FACTS, OPEN)
+    assert anywhere.kind == "routed"  # no "which area are you in?"
+    assert [c.name for c in anywhere.contacts] == ["Meals Service (FIXTURE)"]
+    in_town = router.respond("hot meals in Ballinrobe", FACTS, OPEN)
+    assert [c.name for c in in_town.contacts] == ["Ballinrobe Meals (FIXTURE)"]
+    assert in_town.facts.place == "ballinrobe" and in_town.facts.area == "claremorris_swinford"
+    by_eircode = router.respond("hot meals F31 A2B3", FACTS, OPEN)
+    assert [c.name for c in by_eircode.contacts] == ["Ballinrobe Meals (FIXTURE)"]
+    neighbour = router.respond("hot meals in Claremorris", FACTS, OPEN)  # same area, other town
+    assert [c.name for c in neighbour.contacts] == ["Meals Service (FIXTURE)"]
+    remembered = router.respond("hot meals", in_town.facts, OPEN)
+    assert [c.name for c in remembered.contacts] == ["Ballinrobe Meals (FIXTURE)"]
+    assert ConversationFacts.from_dict(in_town.facts.to_dict()) == in_town.facts

@@ -51,14 +51,15 @@ def _edit(old: str, new: str) -> str:
     ("old", "new", "expected"),
     [
         ('phone: "094 906 4660"', 'phone: "09490"',
-         'x.yaml:7: contacts.helpline.phone: "09490" is not a valid Irish phone number — write it like 094 906 4660'),
+         'x.yaml:7: contacts.helpline.phone: "09490" is not a valid Irish phone number — write it like 094 906 4660, '
+         "+353 94 906 4660 or 094 906 4660 ext 21"),
         ('phone: "094 906 4660"', 'phnoe: "094 906 4660"',
          'x.yaml:7: contacts.helpline.phnoe: unknown setting "phnoe" — did you mean "phone"?'),
         ('phone: "094 906 4660"', 'phone: "094 906 4660", email: someone',
          'x.yaml:7: contacts.helpline.email: "someone" is not a valid email address — write it like name@mayococo.ie'),
         ("every_day: 9am-5pm", "every_day: 9-5pm",
          'x.yaml:9: opening_hours.office.every_day: "9-5pm" is not a valid time range — write it like '
-         "9am-5pm, 9:30am-1pm, 09:00-17:00, 9am-1pm, 2pm-5pm or closed"),
+         "9am-5pm, 9:30am-1pm, 09:00-17:00, 9am-1pm, 2pm-5pm, 8pm-8am (through the night), 24 hours or closed"),
         ("phrases: [groceries]", "phrases: []",
          "x.yaml:13: services.groceries.phrases: has no phrases — add at least one way people ask for this service"),
         ("    title: Groceries\n", "",
@@ -71,7 +72,7 @@ def _edit(old: str, new: str) -> str:
          '— did you mean "helpline"?'),
         ("hours: office}", "hours: ofice}",
          'x.yaml:7: contacts.helpline.hours: "ofice" is not defined under opening_hours: — did you mean "office"?'),
-        ('fallback: Sorry.', 'fallback: "Sorry {name}."',
+        ('fallback: Sorry. In an emergency call 112.', 'fallback: "Sorry {name}. In an emergency call 112."',
          "x.yaml:25: messages.fallback: {name} cannot be used in this message — remove it"),
         ("helpline: {contact: helpline}", "helpline: {contact: helpline}\nhelpline: {contact: helpline}",
          'x.yaml:3: helpline: "helpline" appears twice here — keep only one'),
@@ -82,9 +83,9 @@ def _edit(old: str, new: str) -> str:
          "— each phrase may belong to only one service"),
         ("days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]", "days: [Mon, Tue]",
          "x.yaml:36: messages.days: needs at least 7 entries"),
-        ("welcome: Hello.", "welcome: Hello: there",
-         "x.yaml:16: the file is not valid YAML: mapping values are not allowed here — check the indentation, "
-         "and put text containing ': ' in quotes"),
+        ("welcome: Hello.", "welcome: Hello: there.",
+         "x.yaml:16: the file is not valid YAML: text containing ': ' must be in double quotes — write the "
+         'whole text as "..." (and any " inside it as \\")'),
     ],
     ids=["bad-phone", "typo-key", "bad-email", "bad-hours", "no-phrases", "missing-key",
          "undefined-area", "undefined-contact", "undefined-hours", "bad-placeholder",
@@ -100,12 +101,12 @@ def test_vocabulary_problems_are_mapped_to_lines() -> None:
     def factory(services: list[dict[str, Any]], language: dict[str, Any]) -> Any:
         raise VocabularyError([(("services", 0, "phrases", 0), "is too vague"), (("language",), "needs emergencies")])
 
-    text = _edit("days:", "days:").replace("services:", "language: {}\nservices:")
+    language_line = MINIMAL.splitlines().index("language:") + 1
     with pytest.raises(ConfigError) as caught:
-        load_text(text, "x.yaml", classifier_factory=factory)
+        load_text(MINIMAL, "x.yaml", classifier_factory=factory)
     assert [str(i) for i in caught.value.issues] == [
-        "x.yaml:10: language: needs emergencies",
-        "x.yaml:14: services.groceries.phrases[0]: is too vague",
+        "x.yaml:13: services.groceries.phrases[0]: is too vague",
+        f"x.yaml:{language_line}: language: needs emergencies",
     ]
 
 
@@ -120,15 +121,24 @@ def test_other_classifier_failures_are_not_hidden() -> None:
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_table(tmp_path / "nope.yaml")
-    assert str(caught.value.issues[0]).startswith(f"{tmp_path / 'nope.yaml'}:1: cannot read the file")
+    assert str(caught.value.issues[0]) == f"{tmp_path / 'nope.yaml'}:1: the file does not exist"
 
 
-@pytest.mark.parametrize("text", ["", "- a\n- b\n", "just text\n"], ids=["empty", "list", "scalar"])
-def test_wrong_top_level_shape(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "the file is empty"),
+        ("# only a comment\n\n", "the file is empty"),
+        ("- a\n- b\n", "the file must be a list of settings"),
+        ("just text\n", "the file must be a list of settings"),
+    ],
+    ids=["empty", "comments-only", "list", "scalar"],
+)
+def test_wrong_top_level_shape(text: str, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_text(text, "x.yaml", classifier_factory=keyword_factory)
     assert len(caught.value.issues) == 1
-    assert "the file must be a list of settings" in caught.value.issues[0].message
+    assert words in caught.value.issues[0].message
 
 
 # ----- the shipped file -----------------------------------------------------------------
