@@ -40,7 +40,7 @@ from .limits import (
     RateLimiter,
     TurnGate,
 )
-from .logs import ConversationHasher, citizen_name
+from .logs import ConversationHasher, citizen_name, clip
 from .metrics import CONTENT_TYPE, Metrics
 from .plain_messages import PlainMessages
 
@@ -79,6 +79,11 @@ def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> w
     return web.json_response({"error": reason}, status=status, headers=headers)
 
 
+def _path(request: web.Request) -> str:
+    """The request's path as logged: at most 200 characters (a caller chooses it)."""
+    return clip(request.path, 200)
+
+
 @web.middleware
 async def json_errors(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -87,18 +92,18 @@ async def json_errors(
     try:
         return await handler(request)
     except BadRequest as error:
-        log.info("refused %s %s: %d %s", request.method, request.path, error.status, error.reason)
+        log.info("refused %s %s: %d %s", request.method, _path(request), error.status, error.reason)
         request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
         return _error(error.status, error.reason)
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        log.info("refused %s %s: %d", request.method, request.path, error.status)
+        log.info("refused %s %s: %d", request.method, _path(request), error.status)
         request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
         headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return _error(error.status, error.reason, headers)
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, _path(request))
         return _error(503, "the helpline bot hit a problem; please try again")
 
 
