@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.lifecycle import settle_heap
 from bot.logs import configure_logging
 from bot.server import create_app
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, is_loopback
 from routing.errors import ConfigError
 
 
@@ -34,8 +34,16 @@ def main() -> int:
             print(f"  {issue}", file=sys.stderr)
         return 2
     app.on_startup.append(settle_heap)  # last: after the routing table and runtime are built
+    log = logging.getLogger("app")
+    if not settings.auth_enabled and not is_loopback(settings.host):
+        # Only reachable with ALLOW_UNAUTHENTICATED=true (Settings refuses it otherwise).
+        log.warning(
+            "authentication is OFF and the bot listens on %s (ALLOW_UNAUTHENTICATED=true): "
+            "anyone who can reach this address can pose as any channel or user",
+            settings.host,
+        )
     shown_host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
-    logging.getLogger("app").info(
+    log.info(
         "serving the helpline bot on http://%s:%d/api/messages (health: /healthz)",
         shown_host,
         settings.port,

@@ -244,7 +244,8 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
 async def healthz(request: web.Request) -> web.Response:
     config = request.app[STORE].status()
     delivery = await referrals.referral_health(request.app)
-    return web.json_response({"status": "ok", "config": config, "referrals": delivery})
+    auth = "on" if request.app[AUTH].enabled else "off"
+    return web.json_response({"status": "ok", "auth": auth, "config": config, "referrals": delivery})
 
 
 async def readyz(request: web.Request) -> web.Response:
