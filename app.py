@@ -10,8 +10,7 @@ import logging
 import os
 import sys
 
-from aiohttp import web
-
+from bot import web_guard
 from bot.lifecycle import settle_heap
 from bot.logs import configure_logging
 from bot.server import create_app
@@ -48,13 +47,13 @@ def main() -> int:
         shown_host,
         settings.port,
     )
-    # The turn log line replaces the access log: one line per turn, no duplicate per request.
-    web.run_app(
+    # web.run_app with a deadline for each request's headers (bot/web_guard.py); no access
+    # log: the turn log line replaces it, one line per turn.
+    web_guard.run(
         app,
         host=settings.host,
         port=settings.port,
-        print=None,
-        access_log=None,
+        header_timeout=settings.header_read_timeout,
         shutdown_timeout=settings.shutdown_grace,
     )
     return 0

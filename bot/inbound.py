@@ -1,5 +1,9 @@
 """Reading an inbound activity from an HTTP request: every way it can be wrong gets a
-specific 4xx status and a short reason, and nothing is read that is not needed."""
+specific 4xx status and a short reason, and nothing is read that is not needed.
+
+The whole body must arrive within a deadline (``BODY_READ_TIMEOUT_SECONDS``, 408 after it),
+and it is read before the request takes a turn slot: a caller who trickles a body holds
+nothing but its own connection (issue 12, point 3)."""
 
 from __future__ import annotations
 
@@ -144,10 +148,26 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return bytes(chunks)
 
 
-async def read_inbound(request: web.Request) -> Inbound:
+async def read_body_within(
+    request: web.Request, deadline: float | None, limit: int = MAX_BODY_BYTES
+) -> bytes:
+    """:func:`read_body`, refused with 408 when the body has not all arrived within
+    ``deadline`` seconds (None: no deadline). The caller's connection is closed after the
+    answer (aiohttp stops reading an unread body after its lingering time and closes)."""
+    if deadline is None:
+        return await read_body(request, limit)
+    try:
+        async with asyncio.timeout(deadline):
+            return await read_body(request, limit)
+    except TimeoutError:
+        raise BadRequest(408, f"body not received within {deadline:g} s") from None
+
+
+async def read_inbound(request: web.Request, *, deadline: float | None = None) -> Inbound:
+    """The activity in ``request``; its body must arrive within ``deadline`` seconds."""
     if request.content_type != "application/json":
         raise BadRequest(415, "Content-Type must be application/json")
-    raw = await read_body(request)
+    raw = await read_body_within(request, deadline)
     body = parse_activity_json(raw)
     # None when absent or empty: the SDK treats only None as "no header" (accepted when
     # authentication is off, 401 when it is on).

@@ -30,7 +30,7 @@ from .auth import AuthEndpoints, AuthSetup, AuthUnavailable, build_auth
 from .connector import ConnectorSender, OutboundTokens
 from .answers import utc_now
 from .helpline_bot import HelplineBot
-from .inbound import MAX_BODY_BYTES, BadRequest, read_inbound
+from .inbound import MAX_BODY_BYTES, BadRequest, Inbound, read_inbound
 from .auth_cache import signing_keys_ctx
 from .state import ConversationStore
 from .referrals import wiring as referrals
@@ -164,6 +164,13 @@ def _turn_logic(app: web.Application, bot: HelplineBot) -> TurnLogic:
 
 async def messages(request: web.Request) -> web.StreamResponse:
     app = request.app
+    started = time.perf_counter()
+    # Read the body (within a deadline) and check the token BEFORE taking a turn slot: a slow
+    # or unauthenticated caller never holds one (issue 12, point 3).
+    inbound = await read_inbound(request, deadline=app[SETTINGS].body_read_timeout)
+    refused = await _authenticate_first(request, inbound, started)
+    if refused is not None:
+        return refused
     gate = app[GATE]
     if not gate.try_enter():
         draining = gate.draining
@@ -177,17 +184,60 @@ async def messages(request: web.Request) -> web.StreamResponse:
     metrics = app[METRICS]
     metrics.in_flight.inc()
     try:
-        return await _run_turn(request)
+        return await _run_turn(request, inbound, started)
     finally:
         metrics.in_flight.dec()
         gate.leave()
 
 
-async def _run_turn(request: web.Request) -> web.StreamResponse:
+async def _authenticate_first(
+    request: web.Request, inbound: Inbound, started: float
+) -> web.StreamResponse | None:
+    """Check the activity's token before it takes a turn slot. None: authenticated (the
+    adapter remembers the result, so the turn does not check the token again); otherwise the
+    401 (or 503: signing keys unreachable), logged and counted as a turn would be."""
+    app = request.app
+    adapter = app[RUNTIME].adapter
+    body = inbound.body
+    channel = body.get("channelId")
+    channel_id = channel if isinstance(channel, str) else ""
+    if adapter.authenticated(inbound.auth_header, channel_id, body["serviceUrl"]) is not None:
+        return None
+    activity = inbound.activity()  # 400 for a wrongly shaped field, as the turn would give
+    try:
+        await adapter.authenticate(activity, inbound.auth_header)
+        return None
+    except (AuthenticationFailed, AuthUnavailable) as error:
+        record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], body)
+        token = observe.begin(record)
+        status = 500
+        try:
+            with citizen_name(body["from"].get("name")):
+                status, response = _auth_refusal(app, record, error)
+            return response
+        finally:
+            observe.finish(record, status, time.perf_counter() - started, app[METRICS])
+            observe.end(token)
+
+
+def _auth_refusal(
+    app: web.Application, record: observe.TurnRecord, error: Exception
+) -> tuple[int, web.Response]:
+    if isinstance(error, AuthenticationFailed):
+        log.info("refused activity: %s", error.reason)
+        app[METRICS].requests_refused.labels(status="401").inc()
+        record.outcome = "unauthenticated"
+        return 401, _error(401, error.reason)
+    # Our failure (signing keys unreachable), not the caller's.
+    log.warning("refused activity: token signing keys are unavailable")
+    app[METRICS].requests_refused.labels(status="503").inc()
+    record.outcome = "auth_unavailable"
+    return 503, _error(503, "tokens cannot be checked right now; please retry", {"Retry-After": "5"})
+
+
+async def _run_turn(request: web.Request, inbound: Inbound, started: float) -> web.StreamResponse:
     app = request.app
     runtime = app[RUNTIME]
-    started = time.perf_counter()
-    inbound = await read_inbound(request)
     lean = runtime.plain
     plain = lean.take(inbound.body, inbound.auth_header) if lean is not None else None
     # The SDK's model of the activity, which checks every field (400 before any turn).
@@ -216,20 +266,9 @@ async def _run_turn(request: web.Request) -> web.StreamResponse:
                 logic = runtime.logic
             try:
                 result = await runtime.adapter.process(inbound.auth_header, activity, logic)
-            except AuthenticationFailed as error:
-                log.info("refused activity: %s", error.reason)
-                app[METRICS].requests_refused.labels(status="401").inc()
-                status = 401
-                record.outcome = "unauthenticated"
-                return _error(401, error.reason)
-            except AuthUnavailable:  # our failure (signing keys unreachable), not the caller's
-                log.warning("refused activity: token signing keys are unavailable")
-                app[METRICS].requests_refused.labels(status="503").inc()
-                status = 503
-                record.outcome = "auth_unavailable"
-                return _error(
-                    503, "tokens cannot be checked right now; please retry", {"Retry-After": "5"}
-                )
+            except (AuthenticationFailed, AuthUnavailable) as error:  # e.g. expired meanwhile
+                status, response = _auth_refusal(app, record, error)
+                return response
             status = int(result.status)
             if result.body is None and status >= 400:  # e.g. 501: an invoke nobody handles
                 return _error(status, _STATUS_REASONS.get(status, "not handled"), headers)

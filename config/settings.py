@@ -142,6 +142,11 @@ class Settings:
     rate_limit_messages: int = 20  # messages per conversation ...
     rate_limit_window: float = 10.0  # ... in this many seconds
     max_concurrent_turns: int = 200  # more in flight at once: 503 + Retry-After
+    # Slow callers (bot/web_guard.py, bot/inbound.py): a request's line and headers must
+    # arrive within header_read_timeout seconds of its first byte (else the connection is
+    # closed), and an activity's body within body_read_timeout seconds (else 408).
+    header_read_timeout: float = 10.0
+    body_read_timeout: float = 10.0
     # Plain one-to-one messages answered without the SDK's turn pipeline (bot/plain_messages.py);
     # False sends every activity through the SDK (same answers, about half the throughput).
     lean_path: bool = True
@@ -233,6 +238,8 @@ class Settings:
             rate_limit_messages=_int(env, "RATE_LIMIT_MESSAGES", 20, minimum=1),
             rate_limit_window=_float(env, "RATE_LIMIT_WINDOW_SECONDS", 10.0, minimum=0.1),
             max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 200, minimum=1),
+            header_read_timeout=_float(env, "HEADER_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            body_read_timeout=_float(env, "BODY_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1),
             lean_path=_choice(env, "LEAN_PATH", ("on", "off"), "on") == "on",
             shutdown_grace=_float(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
             log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),

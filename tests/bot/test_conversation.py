@@ -247,8 +247,10 @@ async def test_connector_client_is_built_once_per_service_url(
 ) -> None:
     from bot.server import RUNTIME
 
+    # Turns on the SDK's pipeline (plain messages take the lean path, which needs no client).
     for n in range(3):
-        await say(client, connector, "shopping", conversation_id=f"conv-{n}")
+        await post(client, act.members_added(connector.url, f"user-{n}", conversation_id=f"conv-{n}"))
+    await connector.wait_for(3)
     adapter = client.server.app[RUNTIME].adapter
     assert len(adapter._connector_clients) == 1
 
