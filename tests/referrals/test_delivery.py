@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.referrals.codes import find_reference
+from bot.referrals.staff_card import card_facts
 from tests.support import activities as act
 from tests.support.connector import ConnectorStandIn
 
@@ -35,10 +36,9 @@ def staff_cards(connector: ConnectorStandIn) -> list[dict[str, Any]]:
 
 
 def facts(card: dict[str, Any]) -> dict[str, str]:
-    for item in card["body"]:
-        if item.get("type") == "FactSet":
-            return {f["title"]: f["value"] for f in item["facts"]}
-    raise AssertionError("no FactSet on the card")
+    found = card_facts(card)
+    assert found, "no facts on the card"
+    return found
 
 
 async def delivered(client: TestClient, reference: str, count: int = 1) -> list[Any]:
