@@ -18,6 +18,16 @@ DELIVERED = "delivered"
 FAILED = "failed"  # gave up after the last retry (escalated when a fallback exists)
 
 
+class DeliveryFailed(Exception):
+    """One try of a delivery failed. ``kind`` is a short word for logs; ``retryable`` says
+    whether to try again (a refusal such as 400 or a missing destination is not)."""
+
+    def __init__(self, kind: str, *, retryable: bool = True) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.retryable = retryable
+
+
 @dataclass(frozen=True, slots=True)
 class NewReferral:
     """What the callback conversation collected, before it has a reference."""

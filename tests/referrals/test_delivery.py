@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,11 @@ async def test_webhook_gets_signed_json_with_an_idempotency_key(
     reference = find_reference(confirmed["text"])
     [delivery] = await delivered(client, reference)
     [request] = receiver.requests
-    expected = "sha256=" + hmac.new(secret.encode(), request.raw, hashlib.sha256).hexdigest()
+    # Signed over "<timestamp>.<raw body>" (issue 12): a receiver can refuse replays.
+    timestamp = request.headers["X-Helpline-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    signed = timestamp.encode() + b"." + request.raw
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     assert request.headers["X-Helpline-Signature"] == expected
     assert request.key == delivery.idempotency_key == request.body["idempotency_key"]
     body = json.loads(request.raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -153,6 +154,18 @@ def _shipped_with(change: object) -> str:
             lambda r: r["destinations"]["case_system"].update(secret_env="my secret"),
             "not an environment variable name",
         ),
+        (
+            lambda r: r["destinations"]["case_system"].update(url="https://169.254.169.254/x"),
+            "add allow_private_network: true",
+        ),
+        (
+            lambda r: r["destinations"]["case_system"].update(url="http://127.0.0.1:8080/x"),
+            "add allow_private_network: true",
+        ),
+        (
+            lambda r: r["destinations"]["case_system"].update(allow_private_network="yes"),
+            "allow_private_network",
+        ),
         (lambda r: r["messages"].update(confirmed="{nmae}"), "unknown placeholder {nmae}"),
         (
             lambda r: r.update(services={"no_such_service": {}}),
@@ -164,6 +177,9 @@ def _shipped_with(change: object) -> str:
         "unknown-fallback",
         "plain-http",
         "bad-env-name",
+        "link-local-address",
+        "loopback-address",
+        "allow-not-boolean",
         "placeholder",
         "unknown-service",
     ],
@@ -172,6 +188,17 @@ def test_referral_section_mistakes_are_reported(change: object, message: str) ->
     with pytest.raises(ConfigError) as error:
         load_text(_shipped_with(change), "routing.yaml")
     assert message in str(error.value)
+
+
+def test_a_private_webhook_address_is_accepted_when_allowed() -> None:
+    def allow(referrals: dict[str, Any]) -> None:
+        referrals["destinations"]["case_system"].update(
+            url="http://127.0.0.1:8080/x", allow_private_network=True
+        )
+
+    table = load_text(_shipped_with(allow), "routing.yaml")
+    assert table.referrals is not None
+    assert table.referrals.destinations["case_system"].allow_private_network is True
 
 
 def test_shipped_destinations_are_disabled_placeholders() -> None:
