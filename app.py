@@ -10,12 +10,11 @@ import logging
 import os
 import sys
 
-from aiohttp import web
-
+from bot.web import guard as web_guard
 from bot.web.lifecycle import settle_heap
 from bot.ops.logs import configure_logging
 from bot.web.app import create_app
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, is_loopback
 from routing.errors import ConfigError
 
 
@@ -34,19 +33,27 @@ def main() -> int:
             print(f"  {issue}", file=sys.stderr)
         return 2
     app.on_startup.append(settle_heap)  # last: after the routing table and runtime are built
+    log = logging.getLogger("app")
+    if not settings.auth_enabled and not is_loopback(settings.host):
+        # Only reachable with ALLOW_UNAUTHENTICATED=true (Settings refuses it otherwise).
+        log.warning(
+            "authentication is OFF and the bot listens on %s (ALLOW_UNAUTHENTICATED=true): "
+            "anyone who can reach this address can pose as any channel or user",
+            settings.host,
+        )
     shown_host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
-    logging.getLogger("app").info(
+    log.info(
         "serving the helpline bot on http://%s:%d/api/messages (health: /healthz)",
         shown_host,
         settings.port,
     )
-    # The turn log line replaces the access log: one line per turn, no duplicate per request.
-    web.run_app(
+    # web.run_app with a deadline for each request's headers (bot/web/guard.py); no access
+    # log: the turn log line replaces it, one line per turn.
+    web_guard.run(
         app,
         host=settings.host,
         port=settings.port,
-        print=None,
-        access_log=None,
+        header_timeout=settings.header_read_timeout,
         shutdown_timeout=settings.shutdown_grace,
     )
     return 0

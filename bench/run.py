@@ -7,7 +7,8 @@ adapter and turn core, none of the helpline's own work.
 
 Prints messages/s, p50/p99 latency, replies received vs requests, CPU seconds per 1,000
 messages and peak RSS for each target, the ratios bot/floor and bot/stock-echo, resident
-memory with 10,000 conversations' state, and the classifier microbenchmark.
+memory with 10,000 conversations' state, the classifier microbenchmark and the worst case of
+log redaction (bench/redaction.py).
 """
 
 from __future__ import annotations
@@ -135,6 +136,16 @@ def _classifier_bench() -> None:
     print(out.stdout.rstrip() or out.stderr.rstrip())
 
 
+def _redaction_bench() -> None:
+    """One line: the worst case of log redaction (bench/redaction.py has the details)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.redaction", "--runs", "5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("redaction worst case")]
+    print(lines[-1] if lines else out.stderr.rstrip()[-2000:])
+
+
 async def main_async(args: argparse.Namespace) -> int:
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''}")
     print(f"python {platform.python_version()}, {len(__import__('os').sched_getaffinity(0))} cores")
@@ -189,6 +200,7 @@ async def main_async(args: argparse.Namespace) -> int:
     if args.classifier:
         print()
         _classifier_bench()
+        _redaction_bench()
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,12 @@ from .channel import ChannelEndpoints, ChannelSettingError
 from .staff import StaffSettings, StaffSettingsError
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+# The Bot Framework identity settings, spelt exactly as the bot (and the SDK) reads them.
+AUTH_VARIABLES = ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType", "MicrosoftAppTenantId")
+# Where the bot listens when HOST is not set: only this machine in local mode (no app id:
+# the Emulator and the Agents Playground run here), every interface with authentication on.
+LOCAL_HOST = "127.0.0.1"
+PUBLIC_HOST = "0.0.0.0"
 
 
 class SettingsError(ValueError):
@@ -52,11 +60,71 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return raw
 
 
+def _squashed(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    neighbours (``Pasword``, ``Passowrd``) each count 1."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def misspelt_auth_variable(name: str) -> str | None:
+    """The identity setting ``name`` looks like when it is not exactly one of them (other
+    case, underscores, or up to two letters wrong), else None."""
+    if name in AUTH_VARIABLES:
+        return None
+    squashed = _squashed(name)
+    close = [
+        (_edit_distance(squashed, _squashed(t)), t)
+        for t in AUTH_VARIABLES
+        if abs(len(squashed) - len(t)) <= 2  # two edits change the length by two at most
+    ]
+    distance, target = min(close, default=(3, ""))
+    return target if distance <= 2 else None
+
+
+def _check_auth_spelling(env: Mapping[str, str]) -> None:
+    for name in sorted(env):
+        target = misspelt_auth_variable(name)
+        if target is not None:
+            raise SettingsError(
+                f"{name} is set, but the bot reads {target} (spelt exactly so, same case): "
+                f"rename {name} to {target}"
+            )
+    for name in AUTH_VARIABLES:
+        value = env.get(name, "")
+        if value and not value.strip():
+            raise SettingsError(
+                f"{name} is set but blank (only spaces): give it a value, or remove it "
+                "(an empty MicrosoftAppId means local mode, authentication off)"
+            )
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.x, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a public address
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs to start. Build with :meth:`from_env`."""
 
-    host: str = "0.0.0.0"
+    host: str = LOCAL_HOST  # PUBLIC_HOST by default when authentication is on (from_env)
     port: int = 3978
     routing_file: Path = Path("config/routing.yaml")
     reload_interval: float = 1.0
@@ -64,6 +132,9 @@ class Settings:
     app_password: str = ""
     app_type: str = "MultiTenant"
     tenant_id: str = ""
+    # Serve without authentication on an address other machines can reach (HOST not
+    # loopback and no app id): only when ALLOW_UNAUTHENTICATED=true says so on purpose.
+    allow_unauthenticated: bool = False
     log_level: str = "INFO"
     # Outbound calls to the channel's connector service.
     connector_timeout: float = 10.0
@@ -74,6 +145,11 @@ class Settings:
     rate_limit_messages: int = 20  # messages per conversation ...
     rate_limit_window: float = 10.0  # ... in this many seconds
     max_concurrent_turns: int = 200  # more in flight at once: 503 + Retry-After
+    # Slow callers (bot/web/guard.py, bot/web/inbound.py): a request's line and headers must
+    # arrive within header_read_timeout seconds of its first byte (else the connection is
+    # closed), and an activity's body within body_read_timeout seconds (else 408).
+    header_read_timeout: float = 10.0
+    body_read_timeout: float = 10.0
     # Shutdown (SIGTERM): finish in-flight turns for at most this long, then exit.
     shutdown_grace: float = 20.0
     # Logs: "json" (one JSON object a line) or "text".
@@ -104,9 +180,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        _check_auth_spelling(env)
         app_id = env.get("MicrosoftAppId", "").strip()
         app_password = env.get("MicrosoftAppPassword", "")
-        app_type = env.get("MicrosoftAppType", "").strip() or "MultiTenant"
+        app_type_set = env.get("MicrosoftAppType", "").strip()
+        app_type = app_type_set or "MultiTenant"
         tenant_id = env.get("MicrosoftAppTenantId", "").strip()
         matches = [t for t in APP_TYPES if t.lower() == app_type.lower()]
         if not matches:
@@ -121,6 +199,13 @@ class Settings:
                 "MicrosoftAppId is empty but MicrosoftAppPassword or MicrosoftAppTenantId is "
                 "set; set MicrosoftAppId (or clear them all for local testing)"
             )
+        if not app_id and app_type_set:
+            # An app type says "this is a real deployment": without an app id it would run
+            # with authentication off.
+            raise SettingsError(
+                f"MicrosoftAppId is empty but MicrosoftAppType={app_type} is set; set "
+                "MicrosoftAppId (or remove MicrosoftAppType for local testing)"
+            )
         if app_id:
             if app_type in ("SingleTenant", "UserAssignedMSI") and not tenant_id:
                 raise SettingsError(
@@ -131,8 +216,19 @@ class Settings:
                     f"MicrosoftAppPassword is required when MicrosoftAppId is set "
                     f"and MicrosoftAppType is {app_type}"
                 )
+        host = env.get("HOST", "").strip() or (PUBLIC_HOST if app_id else LOCAL_HOST)
+        allow_unauthenticated = (
+            _choice(env, "ALLOW_UNAUTHENTICATED", ("true", "false"), "false") == "true"
+        )
+        if not app_id and not is_loopback(host) and not allow_unauthenticated:
+            raise SettingsError(
+                f"HOST={host} would serve the bot without authentication (MicrosoftAppId is "
+                "empty) on an address other machines can reach: set MicrosoftAppId (and its "
+                "password), or leave HOST unset (127.0.0.1), or set ALLOW_UNAUTHENTICATED=true "
+                "if that is really what you want"
+            )
         return cls(
-            host=env.get("HOST", "").strip() or "0.0.0.0",
+            host=host,
             port=_int(env, "PORT", 3978, minimum=1),
             routing_file=Path(env.get("ROUTING_FILE", "").strip() or "config/routing.yaml"),
             reload_interval=_float(env, "ROUTING_RELOAD_SECONDS", 1.0, minimum=0.1),
@@ -140,6 +236,7 @@ class Settings:
             app_password=app_password,
             app_type=app_type,
             tenant_id=tenant_id,
+            allow_unauthenticated=allow_unauthenticated,
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             connector_timeout=_float(env, "CONNECTOR_TIMEOUT_SECONDS", 10.0, minimum=0.1),
             connector_attempts=_int(env, "CONNECTOR_ATTEMPTS", 3, minimum=1),
@@ -148,6 +245,8 @@ class Settings:
             rate_limit_messages=_int(env, "RATE_LIMIT_MESSAGES", 20, minimum=1),
             rate_limit_window=_float(env, "RATE_LIMIT_WINDOW_SECONDS", 10.0, minimum=0.1),
             max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 200, minimum=1),
+            header_read_timeout=_float(env, "HEADER_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            body_read_timeout=_float(env, "BODY_READ_TIMEOUT_SECONDS", 10.0, minimum=0.1),
             shutdown_grace=_float(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
             log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),
             log_hash_key=env.get("LOG_HASH_KEY", ""),

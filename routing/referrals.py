@@ -8,6 +8,7 @@ service) the bot does not offer "Ask them to call me back" for that service.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,9 @@ class Destination:
     service_url: str | None = None  # teams: connector URL, when no reference was captured
     url: str | None = None  # webhook
     secret_env: str | None = None  # webhook: env var holding the HMAC shared secret
+    # webhook: may post to a loopback, private or link-local address (a relay on the
+    # council's own network); off, such an address is refused at every try.
+    allow_private_network: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,7 @@ def build_referrals(
             service_url=d.get("service_url"),
             url=d.get("url"),
             secret_env=d.get("secret_env"),
+            allow_private_network=bool(d.get("allow_private_network", False)),
         )
         for did, d in (data.get("destinations") or {}).items()
     }
@@ -126,6 +131,16 @@ def build_referrals(
 
 
 # ---- checks a schema cannot express --------------------------------------------------------
+def _not_public(host: str | None) -> bool:
+    """A loopback, private or link-local address written into the URL (a host name is
+    checked when the bot resolves it)."""
+    if host is None or host.lower() == "localhost":
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
 Issue = tuple[tuple[Any, ...], str]
 
 
@@ -178,6 +193,14 @@ def referral_issues(data: dict[str, Any], services: list[str], schedules: list[s
                 local = parts.hostname in _LOCAL_HOSTS
                 if parts.scheme != "https" and not (parts.scheme == "http" and local):
                     issues.append(((*path, "url"), f'"{url}" must start with https://'))
+                elif _not_public(parts.hostname) and d.get("allow_private_network") is not True:
+                    issues.append(
+                        (
+                            (*path, "url"),
+                            f'"{url}" is a local or private address, which the bot refuses — '
+                            "add allow_private_network: true if it is meant to be",
+                        )
+                    )
             env = d.get("secret_env")
             if env is not None and not _ENV_NAME.match(str(env)):
                 issues.append(

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cards import ADAPTIVE_CARD
 from ..conversation import Address
-from ..referrals.delivery import DeliveryFailed
+from ..referrals.errors import DeliveryFailed
 from .connector import ConnectorError, ConnectorSender
 from .render import encode
 

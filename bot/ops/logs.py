@@ -31,7 +31,10 @@ SAFE_FIELDS = frozenset(
      "latency_ms", "score", "error", "path"}
 )
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The lookbehind makes a match start only where a run of address characters starts: without
+# it a long run with no "@" is scanned again from each of its characters (quadratic time).
+# Starting later in the same run could not match anything the run's start does not.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Routing keys are a letter and two digits (D6W is the one exception); the unique
 # identifier is four characters from a reduced alphabet. With or without the space.
 _EIRCODE = re.compile(
@@ -46,6 +49,18 @@ _INTRODUCED_NAME = re.compile(
     r"(\s+)([^\W\d_][\w'’.-]*(?:\s+(?-i:[A-Z\u00C0-\u00DE])[\w'’-]*){0,2})",
     re.IGNORECASE,
 )
+
+# Longest message, stack or field value written (longer ones are cut, then redacted), and the
+# longest traceback (its end is kept: the exception is at the bottom).
+MAX_LOGGED_CHARS = 4096
+MAX_TRACEBACK_CHARS = 32768
+# A display name: redacted whole when at most this long, and at most this many of its words.
+_MAX_NAME_CHARS = 128
+_MAX_NAME_WORDS = 8
+# Characters that can make up a phone number, email address, Eircode or name: a cut never
+# leaves a fragment of one (too short to be recognised) at the edge it made.
+_TOKEN_CHARS = frozenset("+@()./-'’_ \t\n")
+_TOKEN_EDGE = 64  # longest fragment dropped at a cut
 
 PHONE = "[phone]"
 EMAIL = "[email]"
@@ -71,8 +86,10 @@ def _name_parts(name: str) -> tuple[str, ...]:
     name = " ".join(name.split())
     if not name:
         return ()
-    parts = {name}
-    parts.update(w for w in re.split(r"[\s,]+", name) if len(w) >= 3)
+    # Bounded, so redacting costs the same for any name (each part is one pass over the text).
+    parts = {name} if len(name) <= _MAX_NAME_CHARS else set()
+    words = list(dict.fromkeys(w for w in re.split(r"[\s,]+", name) if len(w) >= 3))
+    parts.update(w[:_MAX_NAME_CHARS] for w in words[:_MAX_NAME_WORDS])
     return tuple(sorted(parts, key=len, reverse=True))
 
 
@@ -99,7 +116,8 @@ def redact(text: str) -> str:
     """``text`` with phone numbers, emails, Eircodes and names replaced by placeholders."""
     if not text:
         return text
-    text = _EMAIL.sub(EMAIL, text)
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
     text = _EIRCODE.sub(EIRCODE, text)
     text = _PHONE_SHAPED.sub(_phone, text)
     text = _INTRODUCED_NAME.sub(lambda m: f"{m.group(1)}{m.group(2)}{NAME}", text)
@@ -108,9 +126,34 @@ def redact(text: str) -> str:
     return text
 
 
+def _is_token_char(char: str) -> bool:
+    return char.isalnum() or char in _TOKEN_CHARS
+
+
+def clip(text: str, limit: int = MAX_LOGGED_CHARS, *, keep_end: bool = False) -> str:
+    """``text`` cut to about ``limit`` characters (its start, or its end with ``keep_end``),
+    saying how much was left out. The cut edge backs off past a partial word or number (up
+    to 64 characters), so no fragment of personal data too short to recognise is kept."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        kept = text[len(text) - limit :]
+        edge = 0
+        while edge < min(_TOKEN_EDGE, len(kept)) and _is_token_char(kept[edge]):
+            edge += 1
+        kept = kept[edge:]
+        return f"[{len(text) - len(kept)} characters not logged]... {kept}"
+    kept = text[:limit]
+    edge = len(kept)
+    while len(kept) - edge < _TOKEN_EDGE and edge > 0 and _is_token_char(kept[edge - 1]):
+        edge -= 1
+    kept = kept[:edge]
+    return f"{kept}... [{len(text) - len(kept)} characters not logged]"
+
+
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
-        return redact(value)
+        return redact(clip(value))
     if isinstance(value, dict):
         return {k: _redact_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -128,14 +171,14 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string: keep what can be kept, safely
             message = f"{record.msg!s} (unformattable arguments)"
-        record.msg = redact(message)
+        record.msg = redact(clip(message))
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = redact(clip(record.exc_text, MAX_TRACEBACK_CHARS, keep_end=True))
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = redact(clip(record.stack_info, MAX_TRACEBACK_CHARS, keep_end=True))
         fields = getattr(record, FIELDS, None)
         if isinstance(fields, dict):
             setattr(

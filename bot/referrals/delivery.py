@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -30,15 +28,17 @@ from routing.referrals import Destination, ReferralConfig
 from ..conversation import Account, Address, CardUpdate
 from ..storage.referrals import OUTBOX_CHANNEL, ReferralStore
 from ..storage.records import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
+from .errors import DeliveryFailed
 from .service import address_from_stored, first_name
 from .staff_card import staff_card_for
+from .webhook import post_webhook
+
+__all__ = ["Channel", "DeliveryFailed", "OutboxSender", "RetryPolicy", "health"]
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Helpline-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REFERENCE_HEADER = "X-Helpline-Reference"
-_RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 class Channel(Protocol):
     """Sends into conversations on the bot's own initiative (the Bot Framework adapter
@@ -54,16 +54,6 @@ class Channel(Protocol):
         """Replace the card of a message sent earlier."""
 
 
-class DeliveryFailed(Exception):
-    """One try failed. ``kind`` is a short word for logs; ``retryable`` says whether to try
-    again (a refusal such as 400 or a missing destination is not)."""
-
-    def __init__(self, kind: str, *, retryable: bool = True) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.retryable = retryable
-
-
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     max_attempts: int = 8  # tries per delivery, the first included
@@ -72,11 +62,6 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         return min(self.cap, self.base * 2 ** (attempt - 1))
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of the body."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
 def webhook_payload(
@@ -121,7 +106,7 @@ class OutboxSender:
         self._channel = channel
         self._env = env
         self._policy = policy or RetryPolicy()
-        self._timeout = aiohttp.ClientTimeout(total=webhook_timeout)
+        self._webhook_timeout = webhook_timeout
         self._idle = idle
         self._limit = asyncio.Semaphore(concurrency)
         self._now = wall_clock
@@ -291,24 +276,23 @@ class OutboxSender:
             IDEMPOTENCY_HEADER: delivery.idempotency_key,
             REFERENCE_HEADER: referral.reference,
         }
+        secret = None
         if destination.secret_env:
             secret = self._env.get(destination.secret_env, "")
             if not secret:
                 raise DeliveryFailed("webhook_secret_not_set", retryable=False)
-            headers[SIGNATURE_HEADER] = sign(secret, body)
-        try:
-            async with self._session.post(
-                str(destination.url), data=body, headers=headers, timeout=self._timeout
-            ) as response:
-                await response.read()
-                if response.status >= 400:
-                    raise DeliveryFailed(
-                        f"http_{response.status}", retryable=response.status in _RETRY_STATUSES
-                    )
-        except asyncio.TimeoutError:
-            raise DeliveryFailed("timeout") from None
-        except aiohttp.ClientError as error:
-            raise DeliveryFailed(type(error).__name__) from None
+        # No redirects, https (http to loopback only), public addresses unless allowed, and
+        # a signed timestamp: bot/referrals/webhook.py.
+        await post_webhook(
+            self._session,
+            str(destination.url),
+            body,
+            headers,
+            timeout=self._webhook_timeout,
+            secret=secret,
+            allow_private=destination.allow_private_network,
+            now=self._now,
+        )
 
     async def _teams(
         self,

@@ -3,11 +3,18 @@
 Before it is claimed it has an "I'll take it" button (``Action.Execute``, so Teams sends an
 ``adaptiveCard/action`` invoke and the card can be refreshed for everyone); once claimed the
 button is replaced by "Taken by NAME". The wording comes from ``referrals.staff_card``.
+
+What a citizen typed (name, phone, area or town, need) and a staff member's display name are
+shown literally: in ``TextRun``s of a ``RichTextBlock`` (Adaptive Cards 1.2+, rendered by
+Teams), which are never parsed as markdown, unlike ``TextBlock`` text and ``FactSet``
+values. ``[verify here](https://evil.example/login)`` in a need stays those characters, not
+a link (issue 12, point 5); ``tests/referrals/test_staff_card.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from routing.hours import DUBLIN
@@ -18,10 +25,35 @@ from ..storage.records import Referral
 
 CLAIM_VERB = "claimReferral"
 CLAIM_KEY = "claim_referral"
+_DOUBLE_BRACE = re.compile(r"([{}])(?=\1)")
 
 
 def _text(text: str, **extra: Any) -> dict[str, Any]:
+    """Wording from the routing file (staff-authored; markdown allowed)."""
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+
+
+def literal(text: str) -> str:
+    """``text`` for a ``TextRun``: a word joiner between braces, so ``{{DATE(...)}}`` and
+    the like are not taken for a card function either. Looks the same."""
+    return _DOUBLE_BRACE.sub("\\1\u2060", text)
+
+
+def _run(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextRun", "text": literal(text), **extra}
+
+
+def _literal_block(text: str, **extra: Any) -> dict[str, Any]:
+    """A line of text that may hold what a citizen or staff member typed: never markdown."""
+    return {"type": "RichTextBlock", "inlines": [_run(text, **extra)]}
+
+
+def _fact(title: str, value: str) -> dict[str, Any]:
+    """``Title: value`` on one line, the value literal."""
+    return {
+        "type": "RichTextBlock",
+        "inlines": [_run(f"{title}: ", weight="Bolder"), _run(value)],
+    }
 
 
 def received_text(created_at: float) -> str:
@@ -66,19 +98,14 @@ def staff_card(
     ]
     if escalated_from:
         body.append(_text(words["escalated"].format(destination=escalated_from), color="Attention"))
-    body.append(
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": words["name"], "value": referral.name},
-                {"title": words["phone"], "value": referral.phone},
-                {"title": words["area"], "value": area_name or "-"},
-                {"title": words["need"], "value": referral.need},
-                {"title": words["reference"], "value": referral.reference},
-                {"title": words["received"], "value": received_text(referral.created_at)},
-            ],
-        }
-    )
+    body += [
+        _fact(words["name"], referral.name),
+        _fact(words["phone"], referral.phone),
+        _fact(words["area"], area_name or "-"),
+        _fact(words["need"], referral.need),
+        _fact(words["reference"], referral.reference),
+        _fact(words["received"], received_text(referral.created_at)),
+    ]
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -86,8 +113,8 @@ def staff_card(
         "body": body,
     }
     if referral.claimed_by:
-        body.append(
-            _text(
+        body.append(  # the staff member's display name, as Teams gives it: literal too
+            _literal_block(
                 words["claimed_by"].format(staff=referral.claimed_by), weight="Bolder", color="Good"
             )
         )
@@ -110,6 +137,16 @@ def erased_card(reference: str, config: ReferralConfig) -> dict[str, Any]:
         "version": CARD_VERSION,
         "body": [_text(config.staff["erased"].format(reference=reference), isSubtle=True)],
     }
+
+
+def card_facts(card: dict[str, Any]) -> dict[str, str]:
+    """The ``Title: value`` lines of a staff card, as shown (for checks and tools)."""
+    found: dict[str, str] = {}
+    for item in card.get("body", []):
+        inlines = item.get("inlines", []) if item.get("type") == "RichTextBlock" else []
+        if len(inlines) == 2 and inlines[0].get("text", "").endswith(": "):
+            found[inlines[0]["text"][:-2]] = inlines[1].get("text", "")
+    return found
 
 
 def card_attachment(card: dict[str, Any]) -> dict[str, Any]:

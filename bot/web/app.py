@@ -34,7 +34,7 @@ from ..botframework.endpoint import Endpoint
 from ..core.handlers import helpline_handlers
 from ..core.turn import TurnRunner, utc_now
 from ..ops import observe
-from ..ops.logs import ConversationHasher, citizen_name
+from ..ops.logs import ConversationHasher, citizen_name, clip
 from ..ops.metrics import CONTENT_TYPE, Metrics
 from ..referrals import delivery
 from ..referrals.background import Background, purge_loop
@@ -55,8 +55,6 @@ log = logging.getLogger(__name__)
 # Seconds a caller is asked to wait when the bot is at its concurrency cap / shutting down.
 BUSY_RETRY_AFTER = "1"
 DRAINING_RETRY_AFTER = "5"
-# The whole request body must arrive within this long (a slow body holds nothing for long).
-BODY_DEADLINE_SECONDS = 10.0
 
 
 @dataclass(slots=True)
@@ -86,6 +84,11 @@ def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> w
     return web.json_response({"error": reason}, status=status, headers=headers)
 
 
+def _path(request: web.Request) -> str:
+    """The request's path as logged: at most 200 characters (a caller chooses it)."""
+    return clip(request.path, 200)
+
+
 @web.middleware
 async def json_errors(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -94,18 +97,18 @@ async def json_errors(
     try:
         return await handler(request)
     except BadRequest as error:
-        log.info("refused %s %s: %d %s", request.method, request.path, error.status, error.reason)
+        log.info("refused %s %s: %d %s", request.method, _path(request), error.status, error.reason)
         request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
         return _error(error.status, error.reason)
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        log.info("refused %s %s: %d", request.method, request.path[:200], error.status)
+        log.info("refused %s %s: %d", request.method, _path(request), error.status)
         request.app[METRICS].requests_refused.labels(status=str(error.status)).inc()
         headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return _error(error.status, error.reason, headers)
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path[:200])
+        log.exception("unexpected error on %s %s", request.method, _path(request))
         return _error(503, "the helpline bot hit a problem; please try again")
 
 
@@ -149,7 +152,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     without a token, never holds a slot."""
     app = request.app
     started = time.perf_counter()
-    inbound = await read_request(request, BODY_DEADLINE_SECONDS)
+    inbound = await read_request(request, app[SETTINGS].body_read_timeout)
     record = observe.new_record(request.headers.get("X-Correlation-Id"), app[HASHER], inbound.body)
     token = observe.begin(record)
     status = 500
@@ -203,7 +206,7 @@ async def _turn(
         try:
             answer, outcome = await endpoint.run(body, caller)
         except BadActivity as error:
-            log.info("refused %s %s: 400 %s", request.method, request.path, error)
+            log.info("refused %s %s: 400 %s", request.method, _path(request), error)
             metrics.requests_refused.labels(status="400").inc()
             record.outcome = "refused"
             return 400, _error(400, str(error))

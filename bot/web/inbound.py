@@ -1,5 +1,9 @@
 """Reading an inbound activity from an HTTP request: every way it can be wrong gets a
-specific 4xx status and a short reason, and nothing is read that is not needed."""
+specific 4xx status and a short reason, and nothing is read that is not needed.
+
+The whole body must arrive within a deadline (``BODY_READ_TIMEOUT_SECONDS``, 408 after it),
+and it is read before the request takes a turn slot: a caller who trickles a body holds
+nothing but its own connection (issue 12, point 3)."""
 
 from __future__ import annotations
 
@@ -127,16 +131,27 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return bytes(chunks)
 
 
-async def read_request(request: web.Request, deadline: float) -> Request:
+async def read_body_within(
+    request: web.Request, deadline: float | None, limit: int = MAX_BODY_BYTES
+) -> bytes:
+    """:func:`read_body`, refused with 408 when the body has not all arrived within
+    ``deadline`` seconds (None: no deadline). The caller's connection is closed after the
+    answer (aiohttp stops reading an unread body after its lingering time and closes)."""
+    if deadline is None:
+        return await read_body(request, limit)
+    try:
+        async with asyncio.timeout(deadline):
+            return await read_body(request, limit)
+    except TimeoutError:
+        raise BadRequest(408, f"body not received within {deadline:g} s") from None
+
+
+async def read_request(request: web.Request, deadline: float | None) -> Request:
     """The activity and its Authorization header. The whole body must arrive within
     ``deadline`` seconds (408 otherwise), so a connection trickling a large body holds
     nothing for long; this runs before the request takes a turn slot."""
     if request.content_type != "application/json":
         raise BadRequest(415, "Content-Type must be application/json")
-    try:
-        async with asyncio.timeout(deadline):
-            raw = await read_body(request)
-    except TimeoutError:
-        raise BadRequest(408, "the request body did not arrive in time") from None
+    raw = await read_body_within(request, deadline)
     body = parse_activity_json(raw)
     return Request(body, request.headers.get("Authorization") or None)

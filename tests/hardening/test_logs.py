@@ -6,19 +6,26 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
 from aiohttp.test_utils import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.ops.logs import (
+    _EMAIL,
     EIRCODE,
     EMAIL,
+    MAX_LOGGED_CHARS,
+    MAX_TRACEBACK_CHARS,
     NAME,
     PHONE,
     ConversationHasher,
     RedactingFilter,
     citizen_name,
+    clip,
     configure_logging,
     redact,
 )
@@ -205,3 +212,61 @@ def test_conversation_hash_is_stable_per_key_and_hides_the_id() -> None:
     assert one("conv-1") != other("conv-1")
     assert "conv" not in one("conv-1") and len(one("conv-1")) == 16
     assert one(None) == ""
+
+
+# ---- issue 12: redaction is linear, and what one record costs is bounded ------------------
+# The email pattern before issue 12: a match could start anywhere inside a run of address
+# characters, so a long run with no "@" was scanned again from each of its characters.
+_QUADRATIC_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab1.+-_@ xé", max_size=60))
+def test_email_redaction_finds_exactly_what_it_found_before(text: str) -> None:
+    assert _EMAIL.sub(EMAIL, text) == _QUADRATIC_EMAIL.sub(EMAIL, text)
+
+
+def test_a_long_message_is_cut_before_it_is_redacted_and_says_so() -> None:
+    record = logging.LogRecord(
+        "t", logging.INFO, __file__, 1, "refused GET %s", ("/" + "a" * 100_000,), None
+    )
+    RedactingFilter().filter(record)
+    message = record.getMessage()
+    assert len(message) <= MAX_LOGGED_CHARS + 60
+    assert message.startswith("refused GET /aaa") and "characters not logged]" in message
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["087 123 4567", "mary.kelly@example.ie", "my name is Siobhán Ní Bhriain", "F23 X2K4"],
+    ids=["phone", "email", "introduced-name", "eircode"],
+)
+def test_a_cut_never_leaves_a_fragment_of_personal_data(tail: str) -> None:
+    for at in range(1, len(tail)):
+        text = "x " * ((MAX_LOGGED_CHARS - at) // 2) + "-" * ((MAX_LOGGED_CHARS - at) % 2) + tail
+        kept = clip(text).split("...")[0]
+        assert not kept.endswith(tail[:at]), (at, kept[-30:])
+
+
+def test_a_long_traceback_keeps_its_end() -> None:
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "boom", None, None)
+    record.exc_text = "Traceback\n" + "  frame\n" * 10_000 + "ValueError: ring 087 123 4567"
+    RedactingFilter().filter(record)
+    assert record.exc_text is not None
+    assert len(record.exc_text) <= MAX_TRACEBACK_CHARS + 60
+    assert record.exc_text.endswith(f"ValueError: ring {PHONE}")
+
+
+def test_a_huge_display_name_is_still_redacted_word_by_word() -> None:
+    name = "Brigid Brigid Nic Giolla " + "Padraig " * 5_000
+    with citizen_name(name):
+        assert redact("hello Brigid Nic Giolla, Padraig") == f"hello {NAME} {NAME} {NAME}, {NAME}"
+
+
+async def test_a_404_for_a_long_path_logs_a_short_line(
+    client: TestClient, logs: CapturedLogs
+) -> None:
+    response = await client.get("/" + "a" * 8000)
+    assert response.status == 404
+    refused = [line for line in logs.lines() if line["msg"].startswith("refused GET")]
+    assert len(refused) == 1 and len(refused[0]["msg"]) < 300, refused

@@ -49,6 +49,7 @@ def routing_with_referrals(
             "enabled": True,
             "url": webhook_url,
             "secret_env": SECRET_ENV,
+            "allow_private_network": True,  # the test receiver is on 127.0.0.1
         }
     ref["destinations"] = destinations
     ref["default"]["to"] = list(to)

@@ -38,7 +38,14 @@ def claim_invoke(service_url: str, reference: str, card_id: str, staff: str) -> 
 
 
 def card_text(card: dict[str, Any]) -> str:
-    return " ".join(b.get("text", "") for b in card["body"] if b.get("type") == "TextBlock")
+    """Every text on the card: TextBlocks, and the TextRuns of RichTextBlocks."""
+    texts = []
+    for block in card["body"]:
+        if block.get("type") == "TextBlock":
+            texts.append(block.get("text", ""))
+        elif block.get("type") == "RichTextBlock":
+            texts.append("".join(run.get("text", "") for run in block.get("inlines", [])))
+    return " ".join(texts)
 
 
 async def test_claim_updates_the_card_and_tells_the_citizen(

@@ -8,12 +8,14 @@ import asyncio
 import hashlib
 import hmac
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
 from bot.referrals.codes import find_reference
+from bot.referrals.staff_card import card_facts
 from tests.support import activities as act
 from tests.support.connector import ConnectorStandIn
 
@@ -37,10 +39,9 @@ def staff_cards(connector: ConnectorStandIn) -> list[dict[str, Any]]:
 
 
 def facts(card: dict[str, Any]) -> dict[str, str]:
-    for item in card["body"]:
-        if item.get("type") == "FactSet":
-            return {f["title"]: f["value"] for f in item["facts"]}
-    raise AssertionError("no FactSet on the card")
+    found = card_facts(card)
+    assert found, "no facts on the card"
+    return found
 
 
 async def delivered(client: TestClient, reference: str, count: int = 1) -> list[Any]:
@@ -122,7 +123,11 @@ async def test_webhook_gets_signed_json_with_an_idempotency_key(
     reference = find_reference(confirmed["text"])
     [delivery] = await delivered(client, reference)
     [request] = receiver.requests
-    expected = "sha256=" + hmac.new(secret.encode(), request.raw, hashlib.sha256).hexdigest()
+    # Signed over "<timestamp>.<raw body>" (issue 12): a receiver can refuse replays.
+    timestamp = request.headers["X-Helpline-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    signed = timestamp.encode() + b"." + request.raw
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     assert request.headers["X-Helpline-Signature"] == expected
     assert request.key == delivery.idempotency_key == request.body["idempotency_key"]
     body = json.loads(request.raw)
