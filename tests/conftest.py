@@ -8,6 +8,9 @@ import pytest
 
 from tests.support.connector import ConnectorStandIn
 
+# A real PostgreSQL server for the tests that ask for one (skipped, saying why, without it).
+pytest_plugins = ["tests.support.postgres"]
+
 
 @pytest.fixture
 async def connector() -> AsyncIterator[ConnectorStandIn]:
