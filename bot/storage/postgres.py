@@ -63,7 +63,12 @@ LOCK_TIMEOUT = 2.0  # seconds a statement waits for another instance's lock
 STATEMENT_TIMEOUT = 30.0  # seconds any one statement may run
 CONNECT_TIMEOUT = 5  # seconds to open a connection (libpq's connect_timeout)
 CHECKOUT_TIMEOUT = 5.0  # seconds to wait for a pooled connection (e.g. the server is down)
+RECONNECT_TIMEOUT = 10.0  # seconds the pool retries one lost connection before regrowing
 IDLE_IN_TRANSACTION_TIMEOUT = 60.0  # a transaction left open this long is ended by the server
+
+# Tries of an operation whose connection turned out dead before anything of it ran (after a
+# server restart several threads find dead connections at once while the pool replaces them).
+_ATTEMPTS = 3
 
 # Errors that mean "not now" rather than "a bug": a lock or statement timeout, a deadlock.
 _BUSY = (
@@ -230,6 +235,10 @@ class PostgresDatabase:
             configure=self._configure,
             name="helpline-db",
             timeout=checkout_timeout,
+            # A slot that cannot reconnect for this long is given up and regrown on demand;
+            # the default (300 s) lets the retry delay double past a minute, so the bot would
+            # stay down that long after the database came back.
+            reconnect_timeout=RECONNECT_TIMEOUT,
         )
         self._executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="helpline-pg")
         self._lock = threading.Lock()
@@ -258,7 +267,7 @@ class PostgresDatabase:
             self._ready = True
 
     def _run(self, fn: Callable[[Connection], T]) -> T:
-        for attempt in (1, 2):
+        for attempt in range(1, _ATTEMPTS + 1):
             try:
                 raw = self._pool.getconn(self._checkout_timeout)
             except PoolTimeout as error:
@@ -266,7 +275,7 @@ class PostgresDatabase:
             try:
                 return fn(PostgresConnection(raw))
             except ConnectionLost as error:
-                if not error.retry_safe or attempt == 2:
+                if not error.retry_safe or attempt == _ATTEMPTS:
                     raise
                 log.warning("a database connection was dropped; checking the pool's others")
             finally:

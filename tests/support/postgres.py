@@ -40,19 +40,22 @@ def find_binaries() -> Path:
     """The folder holding ``initdb`` and ``pg_ctl``: ``POSTGRES_BIN``, else the newest
     ``/usr/lib/postgresql/*/bin``, else whatever is on PATH."""
     override = os.environ.get("POSTGRES_BIN", "").strip()
-    candidates = [Path(override)] if override else []
-    found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
-    found.sort(key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
-    candidates += [Path(p).parent for p in reversed(found)]
-    on_path = shutil.which("initdb")
-    if on_path:
-        candidates.append(Path(on_path).parent)
+    if override:
+        candidates = [Path(override)]
+    else:
+        found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
+        found.sort(key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+        candidates = [Path(p).parent for p in reversed(found)]
+        on_path = shutil.which("initdb")
+        if on_path:
+            candidates.append(Path(on_path).parent)
     for folder in candidates:
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
             return folder
+    where = f"POSTGRES_BIN={override}" if override else "/usr/lib/postgresql/*/bin or PATH"
     raise PostgresUnavailable(
-        "PostgreSQL server binaries not found (no /usr/lib/postgresql/*/bin/initdb); "
-        "install the Debian package `postgresql` (scripts/test does on CI) or set POSTGRES_BIN"
+        f"no initdb and pg_ctl in {where}; install the Debian package `postgresql` "
+        "(scripts/test does on CI)"
     )
 
 
@@ -118,7 +121,6 @@ class PostgresServer:
                 f"-k {self.folder}",
                 "-c listen_addresses=''",
                 "-c fsync=off",
-                "-c synchronous_commit=off",
                 "-c full_page_writes=off",
                 "-c max_connections=200",
             ]
