@@ -254,16 +254,24 @@ class PostgresDatabase:
         raw.execute(self._settings)
 
     def _open(self) -> None:
-        """Open the pool and bring the schema up to date, once (the first operation)."""
+        """Bring the schema up to date and open the pool, once (the first operation). The
+        schema is migrated on a connection of its own, so a database that cannot be reached
+        at start-up fails at once with libpq's reason rather than a pool time-out."""
         with self._lock:
             if self._ready:
                 return
             if self._closed:
                 raise StorageError("the database is closed")
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True, row_factory=dict_row) as raw:
+                    self._configure(raw)
+                    self.applied = migrate(PostgresConnection(raw))
+            except psycopg.OperationalError as error:
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                raise StorageUnavailable(f"cannot connect to {self.url}: {reason}") from error
             if not self._opened:
                 self._pool.open(wait=False)
                 self._opened = True
-            self.applied = self._run(migrate)
             self._ready = True
 
     def _run(self, fn: Callable[[Connection], T]) -> T:
