@@ -109,7 +109,12 @@ def to_pyformat(query: str) -> str:
 
 def redact(url: str) -> str:
     """``url`` without its password (in the user part or a ``password=`` query argument)."""
-    parts = urlsplit(url)
+    if "://" not in url:
+        return "…"  # not a URL (e.g. "host=… password=…"): show nothing of it
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[": show no more than the scheme
+        return url.split(":", 1)[0] + "://…"
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, hostport = netloc.rsplit("@", 1)
