@@ -154,7 +154,8 @@ class PostgresConnection:
             raise StorageBusy(f"the database is busy ({error.sqlstate})") from error
         except psycopg.OperationalError as error:
             if self.raw.broken or self.raw.closed:
-                first = query.lstrip()[:6].upper()
+                words = query.split(None, 1)
+                first = words[0].rstrip(";").upper() if words else ""
                 safe = self._statements == 0 and first in ("BEGIN", "SELECT")
                 raise ConnectionLost("lost the connection to the database", safe) from error
             raise
@@ -196,8 +197,10 @@ class PostgresConnection:
             log.warning("rollback failed; the pool will discard the connection", exc_info=True)
 
     def checkpoint(self) -> None:
-        """Nothing to do: erased rows are gone from queries at once, and PostgreSQL's own
-        vacuum reclaims their space (run ``VACUUM`` to hurry it)."""
+        """Nothing PostgreSQL can do here. Erased rows are gone from every query at once,
+        but unlike SQLite's ``secure_delete`` their bytes stay in the table's pages until
+        vacuum reuses the space, in the WAL until it is recycled, and in backups for their
+        retention: the privacy notice for a PostgreSQL deployment has to say so."""
 
 
 class PostgresDatabase:

@@ -313,11 +313,14 @@ async def test_the_pool_and_the_listener_survive_a_server_restart(
     woken.clear()
     try:
         await asyncio.to_thread(postgres_server.restart)
-        # Every pooled connection is dead now; the first operations find that out, nothing
-        # of them has run, so they are run again on new connections.
-        items = await asyncio.gather(*(storage.state.read(k) for k in keys))
-        assert [i.data for i in items] == [{"v": k} for k in keys]
-        await storage.state.put("after", {"v": 1})
+        # Every pooled connection is dead now; the first operations (writes and reads) find
+        # that out, nothing of them has run, so they are run again on new connections.
+        writes = [storage.state.put(k, {"v": k, "after": True}) for k in keys[::2]]
+        reads = [storage.state.read(k) for k in keys[1::2]]
+        results = await asyncio.gather(*writes, *reads)
+        assert [i.data for i in results[len(writes):]] == [{"v": k} for k in keys[1::2]]
+        items = await asyncio.gather(*(storage.state.read(k) for k in keys[::2]))
+        assert [i.data for i in items] == [{"v": k, "after": True} for k in keys[::2]]
         await _until(woken, seconds=15)  # reconnected: told to look, since it may have missed some
         woken.clear()
         await _until(woken, lambda: db.call(lambda c: db.notify(c, OUTBOX_CHANNEL)))
