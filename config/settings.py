@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from .channel import ChannelEndpoints, ChannelSettingError
 from .staff import StaffSettings, StaffSettingsError
@@ -120,6 +121,61 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may well resolve to a public address
 
 
+def _without_password(url: str) -> str:
+    """``url`` as it may be shown in an error: no password in the user part or the query."""
+    if "://" not in url:
+        return "…"  # not a URL (e.g. "host=… password=…"): show nothing of it
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[": show no more than the scheme
+        return url.split(":", 1)[0] + "://…"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, hostport = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}@{hostport}"
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and pair.split("=", 1)[0].lower() not in ("password", "sslpassword")
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    """``DATABASE_URL``: ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME`` (several instances
+    on one database) or ``sqlite:///PATH``; empty: the SQLite file ``HELPLINE_DB``. Checked
+    here so a typo stops start-up with a clear message; never echoes the password."""
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        return ""
+    shown = _without_password(raw)
+    scheme = raw.split(":", 1)[0].lower() if ":" in raw else ""
+    if scheme in ("postgresql", "postgres"):
+        from psycopg import ProgrammingError
+        from psycopg.conninfo import conninfo_to_dict
+
+        try:
+            # libpq's own parser (several hosts for fail-over, unknown options, escapes).
+            params = conninfo_to_dict(raw)
+        except ProgrammingError:
+            params = None
+        ports = str(params.get("port") or "") if params else ""
+        if params is None or not all(p.isdigit() for p in ports.split(",") if p):
+            raise SettingsError(
+                f"DATABASE_URL={shown!r} is not a valid PostgreSQL URL "
+                "(postgresql://USER:PASSWORD@HOST:PORT/DBNAME)"
+            ) from None
+        return raw
+    if scheme == "sqlite":
+        if not raw.startswith("sqlite:///") or raw == "sqlite:///":
+            raise SettingsError(f"DATABASE_URL={shown!r}: write sqlite:///path/to/helpline.db")
+        return raw
+    raise SettingsError(
+        f"DATABASE_URL={shown!r} must be postgresql://USER:PASSWORD@HOST:PORT/DBNAME "
+        "(or sqlite:///PATH; unset, the SQLite file HELPLINE_DB is used)"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs to start. Build with :meth:`from_env`."""
@@ -159,6 +215,9 @@ class Settings:
     # Callback referrals (bot/referrals). database: the SQLite file holding conversation
     # state, referrals and the outbox; None: in memory (tests only; ``from_env`` always sets it).
     database: Path | None = None
+    # DATABASE_URL: postgresql://… for several instances on one database (or sqlite:///…);
+    # empty: the SQLite file ``database``. Kept out of repr: it may hold a password.
+    database_url: str = field(default="", repr=False)
     referral_retention_days: float = 30.0  # referrals are deleted this long after closure
     referral_purge_interval: float = 3600.0  # seconds between background purges
     referral_max_attempts: int = 8  # delivery tries before giving up and escalating
@@ -172,6 +231,14 @@ class Settings:
     allowed_service_urls: tuple[str, ...] = ()
     # The staff page (config/staff.py: sign-in, sessions, retention).
     staff: StaffSettings = StaffSettings()
+
+    @property
+    def storage_url(self) -> str:
+        """What to open (``bot.storage.open_database``): ``DATABASE_URL`` when set, else the
+        SQLite file ``database``, else an in-memory database (tests)."""
+        if self.database_url:
+            return self.database_url
+        return str(self.database) if self.database is not None else ":memory:"
 
     @property
     def auth_enabled(self) -> bool:
@@ -251,6 +318,7 @@ class Settings:
             log_format=_choice(env, "LOG_FORMAT", ("json", "text"), "json"),
             log_hash_key=env.get("LOG_HASH_KEY", ""),
             database=Path(env.get("HELPLINE_DB", "").strip() or "var/helpline.db"),
+            database_url=_database_url(env),
             referral_retention_days=_float(env, "REFERRAL_RETENTION_DAYS", 30.0),
             referral_purge_interval=_float(env, "REFERRAL_PURGE_INTERVAL_SECONDS", 3600.0, minimum=1.0),
             referral_max_attempts=_int(env, "REFERRAL_MAX_ATTEMPTS", 8, minimum=1),

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .db import POSTGRESQL, SQLITE, Database, EtagConflict, StorageBusy, StorageError
+from .db import (
+    POSTGRESQL,
+    SQLITE,
+    Database,
+    EtagConflict,
+    StorageBusy,
+    StorageError,
+    StorageUnavailable,
+    StorageUrlError,
+)
 from .ratelimit import Decision, MemoryRateLimits, RateLimits, SharedRateLimits
 from .referrals import ReferralStore
 from .sqlite import MEMORY, SqliteDatabase
@@ -36,16 +45,14 @@ __all__ = [
     "Storage",
     "StorageBusy",
     "StorageError",
+    "StorageUnavailable",
+    "StorageUrlError",
     "open_database",
 ]
 
 
 # Draws a new referral reference (bot/referrals/codes.py); the store retries on a clash.
 ReferenceFactory = Callable[[], str]
-
-
-class StorageUrlError(ValueError):
-    """A database URL this bot cannot use; the message says what to write instead."""
 
 
 def open_database(url: str) -> Database:

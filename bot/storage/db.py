@@ -34,6 +34,16 @@ class StorageBusy(StorageError):
     turn answers the citizen politely and the failure is counted; nothing half-done is kept."""
 
 
+class StorageUnavailable(StorageBusy):
+    """The database cannot be reached (it is down, restarting, or the connection dropped in
+    the middle of an operation). Handled as :class:`StorageBusy`: a polite answer, counted."""
+
+
+class StorageUrlError(ValueError):
+    """A database URL this bot cannot use; the message says what to write instead (and never
+    holds the password)."""
+
+
 class EtagConflict(StorageError, KeyError):
     """The item changed since it was read (its eTag no longer matches). A ``KeyError`` too, as
     the Bot Framework's ``MemoryStorage`` raises on a conflict."""
@@ -69,6 +79,7 @@ class Database(Protocol):
 
     dialect: str
     url: str  # for logs and /readyz (no password)
+    applied: list[int]  # schema versions this process applied when it opened the database
 
     async def call(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn(conn)`` off the event loop and return its result."""

@@ -126,7 +126,10 @@ def create(
             inserted = conn.execute(
                 "INSERT INTO referrals (reference, submission, conversation, service_id, name,"
                 " phone, area, need, citizen_ref, status, created_at, town)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission) DO NOTHING",
+                # Any conflict: this submission (another instance ran the same turn) or this
+                # code (another instance drew it at the same moment, not yet committed when
+                # we looked). Either way nothing is inserted and we look again below.
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     reference,
                     new.submission,
@@ -146,7 +149,9 @@ def create(
                 for target in targets:
                     add_delivery(conn, reference, target, now)
                 notify(conn)
-        if not inserted:  # committed meanwhile by another instance running the same turn
+        if not inserted:
+            # Committed meanwhile by another instance running the same turn, or the code was
+            # taken meanwhile: then draw another.
             row = conn.one("SELECT * FROM referrals WHERE submission = ?", (new.submission,))
             if row is not None:
                 return _referral(row), False

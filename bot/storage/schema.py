@@ -182,7 +182,11 @@ def migrate(conn: Connection) -> list[int]:
     applied: list[int] = []
     if conn.dialect == POSTGRESQL:
         # Two instances starting at once: one migrates, the other waits, then finds it done.
+        # Waiting for that (or for a table another instance is using) may take longer than
+        # an ordinary statement is allowed to wait.
         with conn.transaction():
+            conn.execute("SET LOCAL lock_timeout = '60s'")
+            conn.execute("SET LOCAL statement_timeout = '600s'")
             conn.execute("SELECT pg_advisory_xact_lock(7345129)")
             applied = _apply(conn)
         return applied
@@ -216,7 +220,8 @@ def _column_exists(conn: Connection, statement: str) -> bool:
     if conn.dialect == SQLITE:
         return any(r["name"] == column for r in conn.all(f"PRAGMA table_info({table})"))
     row = conn.one(
-        "SELECT 1 AS found FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        "SELECT 1 AS found FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
         (table, column),
     )
     return row is not None

@@ -135,8 +135,9 @@ def _private_file(path: Path) -> None:
             os.chmod(candidate, 0o600)
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) the database at ``path``."""
+def connect(path: str | Path) -> tuple[sqlite3.Connection, list[int]]:
+    """Open (creating and migrating if needed) the database at ``path``; returns the
+    connection and the schema versions applied now."""
     target = str(path)
     if target != MEMORY:
         _private_file(Path(target))
@@ -150,8 +151,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     raw.execute("PRAGMA foreign_keys=ON")
     raw.execute("PRAGMA secure_delete=ON")
     raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    migrate(SqliteConnection(raw))
-    return raw
+    return raw, migrate(SqliteConnection(raw))
 
 
 class SqliteDatabase:
@@ -165,12 +165,14 @@ class SqliteDatabase:
         self._conn: SqliteConnection | None = None
         self._reader: SqliteConnection | None = None
         self._lock = threading.Lock()
+        self.applied: list[int] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helpline-db")
 
     def _connection(self) -> SqliteConnection:
         with self._lock:
             if self._conn is None:
-                self._conn = SqliteConnection(connect(self.path))
+                raw, self.applied = connect(self.path)
+                self._conn = SqliteConnection(raw)
             return self._conn
 
     def call_sync(self, fn: Callable[[Connection], T]) -> T:

@@ -45,7 +45,6 @@ from ..staff import setup_staff
 from ..staff.web import StaffEvent
 from ..storage import Storage, open_database
 from ..storage.insights import Insights
-from ..storage.sqlite import MEMORY
 from .inbound import MAX_BODY_BYTES, BadRequest, read_request
 from .lifecycle import drain_on_shutdown, storage_writable
 from .limits import TurnGate
@@ -381,7 +380,7 @@ def create_app(
     app[STORE] = RoutingStore.load(settings.routing_file)
     app[AUTH] = Authenticator(settings)
     if storage is None:
-        db = open_database(str(settings.database) if settings.database else MEMORY)
+        db = open_database(settings.storage_url)
         storage = Storage.build(
             db,
             new_reference,
