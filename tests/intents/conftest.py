@@ -15,7 +15,18 @@ from intents.vocabulary import Vocabulary
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "config" / "routing.yaml"
 DATA = Path(__file__).resolve().parent / "data"
-DEV_SET = REPO / ".." / "shared" / "data" / "dev_messages.yaml"
+# ../shared beside the main checkout; a git worktree under wt/ finds it one level further up.
+DEV_SET = next(
+    (
+        path
+        for path in (
+            REPO / ".." / "shared" / "data" / "dev_messages.yaml",
+            REPO / ".." / ".." / "shared" / "data" / "dev_messages.yaml",
+        )
+        if path.exists()
+    ),
+    REPO / ".." / "shared" / "data" / "dev_messages.yaml",
+)
 HELDOUT_SET = DATA / "heldout_messages.yaml"
 PROBE_SET = DATA / "probe_messages.yaml"
 # Written blind (before reading the vocabulary), then scored once: see blind_first_run.txt.
