@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from intents.bilingual import english_words, irish_words, negation_frames, with_irish
 from intents.emergency import EmergencyDetector
+from intents.language import LanguageDetector
 from intents.lexicon import Lexicon
 from intents.message import ReadMessage
 from intents.negation import NegationRules
@@ -66,7 +68,15 @@ class _Tally:
 class Classifier:
     """Classifies citizen messages against a validated Vocabulary."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, place_names: Iterable[str] = ()) -> None:
+        """``place_names``: more names (the routing file's areas) that are neither language."""
+        irish = irish_words(vocabulary)
+        english = english_words(vocabulary)
+        self._detector = LanguageDetector(
+            irish, english, (*vocabulary.language.irish.place_names, *place_names)
+        )
+        frames = negation_frames(vocabulary)
+        vocabulary = with_irish(vocabulary)  # Irish entries join the English ones, demutated
         language = vocabulary.language
         self._thresholds: Thresholds = language.thresholds
         self._services = vocabulary.service_ids
@@ -96,14 +106,20 @@ class Classifier:
             *emergency.not_emergency,
             *emergency.past_time,
             *emergency.past_time_before,
+            *frames,
         ]
         common = set(language.common_words)
+        content_words = [w for w in _all_words(content) if w not in common]
         self._lexicon = Lexicon(
             known=_all_words(known),
-            content=[w for w in _all_words(content) if w not in common],
+            # English typing slips are corrected towards English words only; Irish ones towards
+            # both (a message in Irish often borrows English words).
+            content=[w for w in content_words if w in english or w not in irish],
             spellings=dict(language.spellings),
             common_words=common,
             fuzzy_min_length=self._thresholds.fuzzy_min_length,
+            irish=irish,
+            irish_content=[w for w in content_words if w in irish],
         )
         self._negation = NegationRules.build(
             language.negation,
@@ -112,6 +128,7 @@ class Classifier:
             language.scope_breaks,
             self._thresholds.negation_scope,
             language.only_cues,
+            frames,
         )
         self._roles = RoleRules.build(
             language.helper_service,
@@ -128,7 +145,9 @@ class Classifier:
 
     def classify(self, text: str) -> Classification:
         """Classify one message (cut to ``max_chars`` first)."""
-        message = ReadMessage.read(text[: self._thresholds.max_chars], self._lexicon)
+        cut = text[: self._thresholds.max_chars]
+        language = self._detector.detect(cut)
+        message = ReadMessage.read(cut, self._lexicon, irish=language == "ga")
         finding = self._emergency.detect(message)
         if finding:
             return Classification(
@@ -137,12 +156,17 @@ class Classifier:
                 score=1.0,
                 emergency_kind=finding.kind,
                 evidence={EMERGENCY: (finding.entry,)},
+                language=language,
             )
         tally = self._tally(message)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        return self._decide(text, tally)
+        return self._decide(text, tally, language)
+
+    def detect_language(self, text: str) -> str | None:
+        """The language of ``text`` alone: "ga", "en" or None (as ``classify(text).language``)."""
+        return self._detector.detect(text[: self._thresholds.max_chars])
 
     # -- evidence -----------------------------------------------------------------------------
     def _tally(self, message: ReadMessage) -> _Tally:
@@ -192,14 +216,16 @@ class Classifier:
         return tally
 
     # -- decision -----------------------------------------------------------------------------
-    def _decide(self, text: str, tally: _Tally) -> Classification:
+    def _decide(self, text: str, tally: _Tally, language: str | None) -> Classification:
         t = self._thresholds
         scores = {s: round(v, 3) for s, v in tally.scores.items() if s in self._services}
         evidence = {k: tuple(v) for k, v in tally.evidence.items()}
         ranked = sorted(scores, key=lambda s: (-scores[s], tally.first[s]))
         best_score = scores[ranked[0]] if ranked else 0.0
         if not ranked or best_score < t.min_score or tally.out_of_scope >= best_score:
-            return Classification(text, None, score=best_score, scores=scores, evidence=evidence)
+            return Classification(
+                text, None, score=best_score, scores=scores, evidence=evidence, language=language
+            )
         best = ranked[0]
         if len(ranked) > 1:
             second = ranked[1]
@@ -207,7 +233,7 @@ class Classifier:
             if scores[second] >= t.min_score and close and tally.shares_words(best, second):
                 return Classification(
                     text, None, score=best_score, candidates=(best, second),
-                    scores=scores, evidence=evidence,
+                    scores=scores, evidence=evidence, language=language,
                 )
         chosen = [best]
         for other in ranked[1:]:
@@ -224,6 +250,7 @@ class Classifier:
             score=scores[chosen[0]],
             scores=scores,
             evidence=evidence,
+            language=language,
         )
 
 

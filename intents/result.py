@@ -22,6 +22,9 @@ class Classification:
     a service needs ``min_score``, 0.75 by default) and 1.0 for emergencies. ``scores`` holds
     every service's evidence and ``evidence`` the vocabulary entries that matched (keys
     ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help).
+    ``language`` is the language the message is written in (intents/language.py): ``"ga"``
+    (Irish), ``"en"`` (English) or ``None`` when it does not say ("ok", a name, a number): the
+    bot then keeps the conversation's language.
     """
 
     text: str
@@ -32,6 +35,7 @@ class Classification:
     emergency_kind: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    language: str | None = None  # "ga", "en", or None when the message does not say
 
     @property
     def is_emergency(self) -> bool:
@@ -46,4 +50,5 @@ class Classification:
             "score": round(self.score, 2),
             "candidates": list(self.candidates),
             "emergency_kind": self.emergency_kind,
+            "language": self.language,
         }

@@ -123,6 +123,7 @@ def test_json_shape(classifier: Classifier) -> None:
         "score": 1.0,
         "candidates": [],
         "emergency_kind": None,
+        "language": "en",
     }
 
 
