@@ -7,11 +7,10 @@ words up in prebuilt indexes and adds numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from intents.bilingual import english_words, irish_words, negation_frames, with_irish
+from intents.bilingual import Bilingual
 from intents.emergency import EmergencyDetector
-from intents.language import LanguageDetector
 from intents.lexicon import Lexicon
 from intents.message import ReadMessage
 from intents.negation import NegationRules
@@ -70,13 +69,8 @@ class Classifier:
 
     def __init__(self, vocabulary: Vocabulary, place_names: Iterable[str] = ()) -> None:
         """``place_names``: more names (the routing file's areas) that are neither language."""
-        irish = irish_words(vocabulary)
-        english = english_words(vocabulary)
-        self._detector = LanguageDetector(
-            irish, english, (*vocabulary.language.irish.place_names, *place_names)
-        )
-        frames = negation_frames(vocabulary)
-        vocabulary = with_irish(vocabulary)  # Irish entries join the English ones, demutated
+        bilingual = Bilingual(vocabulary, place_names)  # Irish joins English: intents/bilingual
+        vocabulary = bilingual.vocabulary
         language = vocabulary.language
         self._thresholds: Thresholds = language.thresholds
         self._services = vocabulary.service_ids
@@ -106,20 +100,17 @@ class Classifier:
             *emergency.not_emergency,
             *emergency.past_time,
             *emergency.past_time_before,
-            *frames,
+            *bilingual.frames,
         ]
         common = set(language.common_words)
-        content_words = [w for w in _all_words(content) if w not in common]
         self._lexicon = Lexicon(
             known=_all_words(known),
-            # English typing slips are corrected towards English words only; Irish ones towards
-            # both (a message in Irish often borrows English words).
-            content=[w for w in content_words if w in english or w not in irish],
+            content=bilingual.english_content([w for w in _all_words(content) if w not in common]),
             spellings=dict(language.spellings),
             common_words=common,
             fuzzy_min_length=self._thresholds.fuzzy_min_length,
-            irish=irish,
-            irish_content=[w for w in content_words if w in irish],
+            irish=bilingual.irish_words,
+            irish_content=bilingual.irish_content(_all_words(content)),
         )
         self._negation = NegationRules.build(
             language.negation,
@@ -128,7 +119,6 @@ class Classifier:
             language.scope_breaks,
             self._thresholds.negation_scope,
             language.only_cues,
-            frames,
         )
         self._roles = RoleRules.build(
             language.helper_service,
@@ -138,16 +128,24 @@ class Classifier:
             language.possessives,
         )
         self._emergency = EmergencyDetector(emergency, self._thresholds.emergency_window)
+        self._irish = bilingual.rules(self._thresholds.negation_scope)
 
     @property
     def services(self) -> tuple[str, ...]:
         return self._services
 
     def classify(self, text: str) -> Classification:
-        """Classify one message (cut to ``max_chars`` first)."""
-        cut = text[: self._thresholds.max_chars]
-        language = self._detector.detect(cut)
-        message = ReadMessage.read(cut, self._lexicon, irish=language == "ga")
+        """Classify one message (cut to ``max_chars`` first), and say which language it is in."""
+        language = self._irish.detector.detect(text[: self._thresholds.max_chars])
+        return replace(self._classify(text, language == "ga"), language=language)
+
+    def detect_language(self, text: str) -> str | None:
+        """The language of ``text`` alone: "ga", "en" or None (as ``classify(text).language``)."""
+        return self._irish.detector.detect(text[: self._thresholds.max_chars])
+
+    def _classify(self, text: str, irish: bool) -> Classification:
+        """``irish``: the message is in Irish (its own roles, and slips may be Irish words)."""
+        message = ReadMessage.read(text[: self._thresholds.max_chars], self._lexicon, irish)
         finding = self._emergency.detect(message)
         if finding:
             return Classification(
@@ -156,24 +154,19 @@ class Classifier:
                 score=1.0,
                 emergency_kind=finding.kind,
                 evidence={EMERGENCY: (finding.entry,)},
-                language=language,
             )
-        tally = self._tally(message)
+        tally = self._tally(message, self._irish.roles if irish else self._roles)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        return self._decide(text, tally, language)
-
-    def detect_language(self, text: str) -> str | None:
-        """The language of ``text`` alone: "ga", "en" or None (as ``classify(text).language``)."""
-        return self._detector.detect(text[: self._thresholds.max_chars])
+        return self._decide(text, tally)
 
     # -- evidence -----------------------------------------------------------------------------
-    def _tally(self, message: ReadMessage) -> _Tally:
+    def _tally(self, message: ReadMessage, roles: RoleRules) -> _Tally:
         hits = self._terms.find_greedy(message.keys)
-        negated = self._negation.negated_positions(message)
+        negated = self._negation.negated_positions(message) | self._irish.frames(message)
         tally = _Tally()
-        helper = self._roles.helper_service
+        helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
         for hit in hits:
@@ -190,14 +183,14 @@ class Classifier:
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
                     tally.out_of_scope += weight
-                elif term.target == helper and self._roles.names_helper(hit_keys):
+                elif term.target == helper and roles.names_helper(hit_keys):
                     helper_hits.append((term, hit, weight))
                 else:
                     tally.add(term, hit, weight)
                     if term.target != helper:
                         need_spans.append((hit.start, hit.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
-        if helper is not None and self._roles.is_offer(message, need_spans):
+        if helper is not None and roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
             bonus = self._thresholds.offer_bonus
             for term, hit, weight in helper_hits:
@@ -216,16 +209,14 @@ class Classifier:
         return tally
 
     # -- decision -----------------------------------------------------------------------------
-    def _decide(self, text: str, tally: _Tally, language: str | None) -> Classification:
+    def _decide(self, text: str, tally: _Tally) -> Classification:
         t = self._thresholds
         scores = {s: round(v, 3) for s, v in tally.scores.items() if s in self._services}
         evidence = {k: tuple(v) for k, v in tally.evidence.items()}
         ranked = sorted(scores, key=lambda s: (-scores[s], tally.first[s]))
         best_score = scores[ranked[0]] if ranked else 0.0
         if not ranked or best_score < t.min_score or tally.out_of_scope >= best_score:
-            return Classification(
-                text, None, score=best_score, scores=scores, evidence=evidence, language=language
-            )
+            return Classification(text, None, score=best_score, scores=scores, evidence=evidence)
         best = ranked[0]
         if len(ranked) > 1:
             second = ranked[1]
@@ -233,7 +224,7 @@ class Classifier:
             if scores[second] >= t.min_score and close and tally.shares_words(best, second):
                 return Classification(
                     text, None, score=best_score, candidates=(best, second),
-                    scores=scores, evidence=evidence, language=language,
+                    scores=scores, evidence=evidence,
                 )
         chosen = [best]
         for other in ranked[1:]:
@@ -250,7 +241,6 @@ class Classifier:
             score=scores[chosen[0]],
             scores=scores,
             evidence=evidence,
-            language=language,
         )
 
 

@@ -8,7 +8,7 @@ scope break ("but", "just", "I need") or to a fixed number of words, whichever c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from intents.message import ReadMessage
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
@@ -28,9 +28,6 @@ class NegationRules:
     breaks: PhraseIndex[str]
     scope: int
     only: PhraseIndex[str]
-    # Two-part cues that wrap what they cancel (Irish: "níl | ní + ag teastáil | uaim"):
-    # payload (frame number, 0 for the opening part or 1 for the closing one).
-    frames: PhraseIndex[tuple[int, int]] = field(default_factory=lambda: PhraseIndex(()))
 
     @classmethod
     def build(
@@ -41,7 +38,6 @@ class NegationRules:
         breaks: Iterable[str],
         scope: int,
         only: Iterable[str] = (),
-        frames: Iterable[str] = (),
     ) -> NegationRules:
         return cls(
             _index(cues),
@@ -50,7 +46,6 @@ class NegationRules:
             _index(breaks),
             scope,
             _index(only),
-            _frame_index(frames),
         )
 
     def only_from(self, message: ReadMessage) -> int | None:
@@ -85,10 +80,9 @@ class NegationRules:
             and (hit.end == len(keys) or message.starts_clause(hit.end))
             and not excepted.intersection(range(hit.start, hit.end))
         ]
-        framed = self._framed(message, excepted) if self.frames.size else set()
         if not cues and not closing:
-            return frozenset(framed)
-        negated: set[int] = framed
+            return frozenset()
+        negated: set[int] = set()
         for cue in closing:
             clause = message.clauses[cue.start]
             position = cue.start - 1
@@ -112,47 +106,3 @@ class NegationRules:
                 negated.add(position)
                 position += 1
         return frozenset(negated)
-
-    def _framed(self, message: ReadMessage, excepted: set[int]) -> set[int]:
-        """Positions inside a two-part cue: "níl [an tsiopadóireacht] ag teastáil".
-
-        The closing part must follow in the same clause, within twice the negation scope, with
-        no scope break in between ("níl carr agam, tá cógas uaim" cancels nothing).
-        """
-        keys = message.keys
-        hits = self.frames.find_all(keys)
-        if len(hits) < 2:
-            return set()
-        breaks = {hit.start for hit in self.breaks.find_all(keys)}
-        closers: dict[int, list[Hit[tuple[int, int]]]] = {}
-        for hit in hits:
-            for frame, part in hit.payloads:
-                if part == 1:
-                    closers.setdefault(frame, []).append(hit)
-        negated: set[int] = set()
-        for opener in hits:
-            if excepted.intersection(range(opener.start, opener.end)):
-                continue
-            clause = message.clauses[opener.start]
-            for frame, part in opener.payloads:
-                if part != 0:
-                    continue
-                for closer in closers.get(frame, ()):
-                    between = range(opener.end, closer.start)
-                    if (
-                        closer.start >= opener.end
-                        and len(between) <= 2 * self.scope
-                        and message.clauses[closer.start] == clause
-                        and breaks.isdisjoint(between)
-                    ):
-                        negated.update(range(opener.end, closer.end))
-                        break
-        return negated
-
-
-def _frame_index(frames: Iterable[str]) -> PhraseIndex[tuple[int, int]]:
-    entries: list[tuple[tuple[str, ...], tuple[int, int]]] = []
-    for number, frame in enumerate(frames):
-        for part, alternatives in enumerate(frame.split("+")[:2]):
-            entries += [(phrase_keys(alt), (number, part)) for alt in alternatives.split("|")]
-    return PhraseIndex(entries)

@@ -11,6 +11,10 @@ EMERGENCY = "emergency"
 class Classification:
     """The outcome of classifying one citizen message.
 
+    ``language`` is the language the message is written in (intents/language.py): ``"ga"``
+    (Irish), ``"en"`` (English), or ``None`` when it does not say ("ok", a name, a number),
+    and the bot keeps the conversation's language.
+
     ``intent`` is a service id, ``"emergency"``, or ``None`` (not understood or out of scope).
     ``intents`` lists every service the message asks for, in the order asked (empty for
     emergencies and out-of-scope messages).
@@ -22,9 +26,6 @@ class Classification:
     a service needs ``min_score``, 0.75 by default) and 1.0 for emergencies. ``scores`` holds
     every service's evidence and ``evidence`` the vocabulary entries that matched (keys
     ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help).
-    ``language`` is the language the message is written in (intents/language.py): ``"ga"``
-    (Irish), ``"en"`` (English) or ``None`` when it does not say ("ok", a name, a number): the
-    bot then keeps the conversation's language.
     """
 
     text: str
@@ -35,7 +36,7 @@ class Classification:
     emergency_kind: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    language: str | None = None  # "ga", "en", or None when the message does not say
+    language: str | None = None
 
     @property
     def is_emergency(self) -> bool:
@@ -45,10 +46,10 @@ class Classification:
         """The stable JSON shape of ``python -m intents classify --json``."""
         return {
             "text": self.text,
+            "language": self.language,
             "intent": self.intent,
             "intents": list(self.intents),
             "score": round(self.score, 2),
             "candidates": list(self.candidates),
             "emergency_kind": self.emergency_kind,
-            "language": self.language,
         }
