@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Final, Literal
 
 from intents.irish import demutate, readings, strip_prefixes
-from intents.normalise import fold
+from intents.normalise import fold, stem
 
 Language = Literal["ga", "en"]
 IRISH: Final = "ga"
@@ -67,7 +67,7 @@ ENGLISH_FUNCTION_WORDS: Final = frozenset(
     where why how i you he she it we they me him her us them my your his its our their mine
     yours hers ours theirs myself yourself himself herself ourselves themselves
     is am are was were be been being have has had having do does did doing done
-    will would shall should can could may might must not no yes yeah yep nope ok okay
+    will would shall should can could may might must not no yes yeah yep nope
     please thanks thank hi hello hey bye goodbye sorry morning evening afternoon night ye
     just only also too very really still again ever never always some any all every each
     no none nothing something anything everything someone somebody anyone anybody everyone
@@ -75,11 +75,13 @@ ENGLISH_FUNCTION_WORDS: Final = frozenset(
     help know think see look make take give tell ask said say says let lets
     today tomorrow yesterday week weekend now soon later
     monday tuesday wednesday thursday friday saturday sunday english
-    im ive id ill youre hes shes its were theyre dont doesnt didnt cant couldnt wont wouldnt
+    ive id ill youre hes shes its were theyre dont doesnt didnt cant couldnt wont wouldnt
     isnt arent wasnt werent havent hasnt hadnt shouldnt thats theres whats
     """.split()
 )
 
+# Said the same way in both languages: no evidence either way.
+NEUTRAL_WORDS: Final = frozenset({"ok", "okay", "k", "hmm", "lol", "xx", "x"})
 # Mutations English never has at the start of a word, and Irish letter groups and endings.
 _IRISH_ONLY_STARTS = ("bhf", "mb", "gc", "nd", "dt", "ng", "bp", "bh", "mh", "dh", "fh", "gh")
 _IRISH_ENDINGS = ("acht", "aigh", "aidh", "idh", "adh", "amh", "eoir", "ocht", "ain", "aoi")
@@ -94,8 +96,10 @@ _NAME_JOINERS = frozenset({"an", "na", "a", "mhic", "mac", "o", "ui", "de", "ni"
 _MUTATED_CAPITAL = re.compile(r"^(?:bh|[bmgndth])[A-Z\u00c1\u00c9\u00cd\u00d3\u00da]")
 # A lenited capital English names never start with: "Mham", "Dhaid", "Bhéal", "Fhionnuala".
 _LENITED_CAPITAL = re.compile(r"^[BDFGM]h[aeiou\u00e1\u00e9\u00ed\u00f3\u00fa]")
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# A word, or the end of a sentence.
+_PIECE = re.compile(r"\w+(?:['\u2019]\w+)*|[.!?\n]")
+_CACHE_LIMIT = 20_000
 
 
 class LanguageDetector:
@@ -113,6 +117,9 @@ class LanguageDetector:
         self._english_only = frozenset(english - irish)
         self._both = frozenset(irish & english)
         self._irish = frozenset(irish)
+        # English word families: "dinners", "medications", "beats" (Irish ones: readings()).
+        english_stems = {stem(w) for w in english}
+        self._english_stems = frozenset(english_stems - {stem(w) for w in irish})
         places: dict[str, set[tuple[str, ...]]] = {}
         for name in place_names:
             keys = tuple(demutate(fold(w)) for w in _WORD.findall(strip_prefixes(name)))
@@ -121,6 +128,8 @@ class LanguageDetector:
         self._places = {
             first: sorted(names, key=len, reverse=True) for first, names in places.items()
         }
+        # Each word as written -> (folded, demutated, Irish evidence, English evidence).
+        self._cache: dict[str, tuple[str, str, float, float]] = {}
 
     def detect(self, text: str) -> Language | None:
         """"ga", "en", or None when the message does not say (too short, a tie, a name)."""
@@ -134,19 +143,38 @@ class LanguageDetector:
         tokens = _tokens(strip_prefixes(text))
         if not tokens:
             return 0.0, 0.0
-        skip = self._place_positions(tokens) | _name_positions(tokens, text)
+        cache = self._cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        words = []
+        for raw, _, _ in tokens:
+            known = cache.get(raw)
+            if known is None:
+                plain = fold(raw)
+                known = cache[raw] = (plain, demutate(plain), *self._word(raw, plain))
+            words.append(known)
+        skip = self._place_positions([w[1] for w in words])
+        if not (text.islower() or text.isupper()):  # else capitals say nothing about names
+            named = [(raw, w[0], n) for (raw, _, n), w in zip(tokens, words, strict=True)]
+            skip |= _name_positions(named)
         irish = english = 0.0
-        for index, (raw, plain, _) in enumerate(tokens):
+        for index, (raw, _, _) in enumerate(tokens):
             if index in skip:
-                if _MUTATED_CAPITAL.match(raw) or _LENITED_CAPITAL.match(raw):
-                    irish += 1.0  # "i gCathair na Mart", "do Mham": Irish grammar on a name
+                # "i gCathair na Mart", "ó Bhéal an Átha", "do Mham": Irish grammar on a name
+                # (but the "Mh" of "Béal an Mhuirthead" is part of the name).
+                starts_name = index - 1 not in skip
+                if starts_name and (_MUTATED_CAPITAL.match(raw) or _LENITED_CAPITAL.match(raw)):
+                    irish += 1.0
                 continue
-            ga, en = self._word(raw, plain)
-            irish += ga
-            english += en
+            irish += words[index][2]
+            english += words[index][3]
         return irish, english
 
     def _word(self, raw: str, plain: str) -> tuple[float, float]:
+        if not plain.isalpha() or plain in NEUTRAL_WORDS:
+            return 0.0, 0.0  # "F23", "087", "ok"
+        if len(plain) == 1 and raw != "I" and not _has_fada(raw):
+            return 0.0, 0.0  # "a", "i", "x": both languages, or neither
         if plain in self._irish_only:
             return 1.0, 0.0
         if plain in self._english_only:
@@ -162,13 +190,15 @@ class LanguageDetector:
         ):
             return 1.0, 0.0  # "bhfuil", "mham", "gcógas", "chógas"
         if any(form in self._irish for form in readings(plain)):
-            return _SPELLING_CUE, 0.0  # "hospidéal", "béilí"
+            return 1.0, 0.0  # "hospidéal", "béilí", "cuairteanna"
+        if stem(plain) in self._english_stems:
+            return 0.0, 1.0  # "dinners", "medications"
         return _spelling(raw.lower(), plain)
 
-    def _place_positions(self, tokens: list[tuple[str, str, int]]) -> set[int]:
-        if not self._places:
+    def _place_positions(self, keys: list[str]) -> set[int]:
+        """Positions of the listed place names (``keys``: the words folded and demutated)."""
+        if self._places.keys().isdisjoint(keys):
             return set()
-        keys = [demutate(plain) for _, plain, _ in tokens]
         found: set[int] = set()
         for start, key in enumerate(keys):
             for name in self._places.get(key, ()):
@@ -179,25 +209,20 @@ class LanguageDetector:
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
-    """(as written, folded, sentence number) for each word."""
+    """(as written, "", sentence number) for each word (folded later, once per new word)."""
     tokens: list[tuple[str, str, int]] = []
     sentence = 0
-    position = 0
-    for match in _WORD.finditer(text):
-        if _SENTENCE_END.search(text, position, match.start()):
-            sentence += 1
-        position = match.end()
-        tokens.append((match.group(0), fold(match.group(0)), sentence))
+    for piece in _PIECE.findall(text):
+        if piece in ".!?\n":
+            if tokens and tokens[-1][2] == sentence:
+                sentence += 1
+        else:
+            tokens.append((piece, "", sentence))
     return tokens
 
 
-def _name_positions(tokens: list[tuple[str, str, int]], text: str) -> set[int]:
-    """Capitalised words that are names: inside a sentence, or starting a run of them.
-
-    A text without both capitals and small letters says nothing about names.
-    """
-    if text.islower() or text.isupper():
-        return set()
+def _name_positions(tokens: list[tuple[str, str, int]]) -> set[int]:
+    """Capitalised words that are names: inside a sentence, or starting a run of them."""
     capital = [_is_capitalised(raw) for raw, _, _ in tokens]
     first = [i == 0 or tokens[i][2] != tokens[i - 1][2] for i in range(len(tokens))]
     names: set[int] = set()
