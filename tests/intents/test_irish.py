@@ -156,6 +156,11 @@ IRISH_ORDINARY = {
     "fell-asleep": ("thit mé i mo chodladh agus níor ith mé aon bhéile", "hot_meals"),
     "emergency-food": ("an bhfuil soláthar bia éigeandála ann?", "groceries"),
     "smoke-alarm": ("aláram deataigh nua don teach", None),
+    "collected-all-the-pills": ("thóg mé na piollaí go léir ón bpoitigéir inné", "prescriptions"),
+    "snow-fell": ("thit an sneachta go trom, an ndéanfadh duine an tsiopadóireacht?", "groceries"),
+    "a-cat-astray": ("tá an cat imithe ar strae, an bhfuil bia cait agaibh?", "groceries"),
+    "lit-fire": ("tá an tine ar lasadh ach tá an mhóin ag éirí gann", "fuel_delivery"),
+    "thanks-and-bye": ("go raibh maith agaibh as gach rud, slán", None),
 }
 
 
