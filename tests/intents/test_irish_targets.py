@@ -33,6 +33,7 @@ SETS = [
     pytest.param(DATA / "irish_dev4_messages.yaml", id="irish_dev4"),
     pytest.param(DATA / "irish_dev5_messages.yaml", id="irish_dev5"),
     pytest.param(ROUND2_IRISH, id="round2_irish"),
+    pytest.param(DATA / "irish_check_messages.yaml", id="irish_check"),
 ]
 
 
