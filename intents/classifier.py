@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from intents.bilingual import Bilingual
 from intents.cues import ANYWHERE, family_name
 from intents.emergency import EmergencyDetector
 from intents.matters import Matters
@@ -82,7 +83,10 @@ class _Tally:
 class Classifier:
     """Classifies citizen messages against a validated Vocabulary."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, place_names: Iterable[str] = ()) -> None:
+        """``place_names``: more names (the routing file's areas) that are neither language."""
+        bilingual = Bilingual(vocabulary, place_names)  # Irish joins English: intents/bilingual
+        vocabulary = bilingual.vocabulary
         language = vocabulary.language
         self._thresholds: Thresholds = language.thresholds
         self._services = vocabulary.service_ids
@@ -125,14 +129,17 @@ class Classifier:
             *emergency.not_emergency,
             *emergency.past_time,
             *emergency.past_time_before,
+            *bilingual.frames,
         ]
         common = set(language.common_words)
         self._lexicon = Lexicon(
             known=_all_words(known),
-            content=[w for w in _all_words(content) if w not in common],
+            content=bilingual.english_content([w for w in _all_words(content) if w not in common]),
             spellings=dict(language.spellings),
             common_words=common,
             fuzzy_min_length=self._thresholds.fuzzy_min_length,
+            irish=bilingual.irish_words,
+            irish_content=bilingual.irish_content(_all_words(content)),
         )
         self._negation = NegationRules.build(
             language.negation,
@@ -169,19 +176,29 @@ class Classifier:
         )
         self._topics_first = frozenset(language.topics_first)
         self._emoji = tuple(language.emoji)
+        self._irish = bilingual.rules(self._thresholds.negation_scope)
 
     @property
     def services(self) -> tuple[str, ...]:
         return self._services
 
     def classify(self, text: str) -> Classification:
-        """Classify one message (cut to ``max_chars`` first)."""
+        """Classify one message (cut to ``max_chars`` first), and say which language it is in."""
+        language = self._irish.detector.detect(text[: self._thresholds.max_chars])
+        return replace(self._classify(text, language == "ga"), language=language)
+
+    def detect_language(self, text: str) -> str | None:
+        """The language of ``text`` alone: "ga", "en" or None (as ``classify(text).language``)."""
+        return self._irish.detector.detect(text[: self._thresholds.max_chars])
+
+    def _classify(self, text: str, irish: bool) -> Classification:
+        """``irish``: the message is in Irish (its own roles, and slips may be Irish words)."""
         cut = text[: self._thresholds.max_chars]
         if self._emoji and not cut.isascii():
             for symbol, meaning in self._emoji:
                 if symbol in cut:
                     cut = cut.replace(symbol, f" {meaning} ")
-        message = ReadMessage.read(cut, self._lexicon)
+        message = ReadMessage.read(cut, self._lexicon, irish)
         finding = self._emergency.detect(message)
         if finding:
             return Classification(
@@ -199,7 +216,7 @@ class Classifier:
                     text, None, possible_emergency=weak is not None, topic=first.name,
                     evidence=_with_weak({"topic": (first.entry,)}, weak),
                 )
-        tally = self._tally(message)
+        tally = self._tally(message, self._irish.roles if irish else self._roles)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
@@ -224,11 +241,11 @@ class Classifier:
         return result
 
     # -- evidence -----------------------------------------------------------------------------
-    def _tally(self, message: ReadMessage) -> _Tally:
+    def _tally(self, message: ReadMessage, roles: RoleRules) -> _Tally:
         hits = self._terms.find_greedy(message.keys)
-        negated = self._negation.negated_positions(message)
+        negated = self._negation.negated_positions(message) | self._irish.frames(message)
         tally = _Tally()
-        helper = self._roles.helper_service
+        helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
         for hit in hits:
@@ -245,14 +262,14 @@ class Classifier:
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
                     tally.out_of_scope += weight
-                elif term.target == helper and self._roles.names_helper(hit_keys):
+                elif term.target == helper and roles.names_helper(hit_keys):
                     helper_hits.append((term, hit, weight))
                 else:
                     tally.add(term, hit, weight)
                     if term.target != helper:
                         need_spans.append((hit.start, hit.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
-        if helper is not None and self._roles.is_offer(message, need_spans):
+        if helper is not None and roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
             bonus = self._thresholds.offer_bonus
             for term, hit, weight in helper_hits:

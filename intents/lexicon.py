@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from intents.irish import demutate, readings
 from intents.normalise import skeleton, stem, words
 
 _CACHE_LIMIT = 20_000
@@ -42,9 +43,17 @@ class Lexicon:
         spellings: Mapping[str, str],
         common_words: Iterable[str],
         fuzzy_min_length: int,
+        irish: Iterable[str] = (),
+        irish_content: Iterable[str] = (),
     ) -> None:
-        """``known``: every vocabulary word; ``content``: the words worth correcting towards."""
+        """``known``: every vocabulary word; ``content``: the words worth correcting towards;
+        ``irish``: the (demutated) words of the Irish vocabulary, which a mutated message word
+        may be read as ("chógas" -> "cógas"); a subset of ``known`` and ``common_words``;
+        ``irish_content``: Irish words worth correcting towards, only in messages in Irish (so
+        an English "parcel" is never corrected into the Irish "páirceáil").
+        """
         self._known_keys = frozenset(stem(w) for w in known)
+        self._irish_keys = frozenset(stem(w) for w in irish)
         self._common = frozenset(stem(w) for w in common_words)
         self._content_keys = frozenset(stem(w) for w in content)
         self._spellings = {
@@ -58,26 +67,47 @@ class Lexicon:
         self._stem_of = {key: key for key in self._content_keys}
         for word in sorted(content_words):
             self._stem_of.setdefault(word, stem(word))
-        # Candidates grouped by length, so a typo is only compared with similar lengths.
-        self._by_length: dict[int, list[str]] = {}
-        for key in sorted(self._stem_of):
-            self._by_length.setdefault(len(key), []).append(key)
+        self._by_length = _by_length(self._stem_of)
+        self._irish_stem_of = {stem(w): stem(w) for w in irish_content if w.isalpha()}
+        self._irish_stem_of.update({w: stem(w) for w in irish_content if w.isalpha()})
+        self._irish_by_length = _by_length(self._irish_stem_of)
         self._by_skeleton: dict[str, list[str]] = {}
         for key in sorted(self._content_keys):
             outline = skeleton(key)
             if len(outline) >= _MIN_SKELETON:
                 self._by_skeleton.setdefault(outline, []).append(key)
         self._cache: dict[str, Reading] = {}
+        self._irish_cache: dict[str, Reading] = {}
 
-    def read(self, word: str) -> Reading:
-        """The vocabulary keys ``word`` stands for (its own stem when nothing fits better)."""
-        cached = self._cache.get(word)
+    def read(self, word: str, irish: bool = False) -> Reading:
+        """The vocabulary keys ``word`` stands for (its own stem when nothing fits better).
+
+        ``irish``: the message is in Irish, so a typing slip may also be corrected towards an
+        Irish word.
+        """
+        cache = self._irish_cache if irish else self._cache
+        cached = cache.get(word)
         if cached is None:
             cached = self._read(word)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[word] = cached
+            if irish and (cached.corrected or cached.keys == (stem(word),)):
+                cached = self._irish_slip(word) or cached
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[word] = cached
         return cached
+
+    def _irish_slip(self, word: str) -> Reading | None:
+        """An Irish vocabulary word one or two slips away (from the demutated form too)."""
+        key = stem(word)
+        if len(word) < self._min_fuzzy or key in self._known_keys or key in self._common:
+            return None
+        for form in dict.fromkeys((word, demutate(word))):
+            corrected = self._correct(
+                stem(form), len(form), self._irish_by_length, self._irish_stem_of
+            )
+            if corrected:
+                return Reading((corrected,), corrected=True)
+        return None
 
     def _read(self, word: str) -> Reading:
         key = stem(word)
@@ -85,6 +115,10 @@ class Lexicon:
             return Reading(self._spellings[key])
         if key in self._known_keys or key in self._common or not word.isalpha():
             return Reading((key,))
+        if self._irish_keys:
+            irish = self._irish_reading(word)
+            if irish:
+                return irish
         squashed = stem(_squash_doubles(word))
         if squashed in self._known_keys:
             return Reading((squashed,))
@@ -95,10 +129,20 @@ class Lexicon:
             # Short words: only two swapped letters are trusted ("pian" is "pain").
             swapped = self._transposed(key) if len(word) >= _MIN_TRANSPOSED else None
             return Reading((swapped or key,))
-        corrected = self._correct(key, len(word)) or self._sounds_like(key, len(word))
+        corrected = self._correct(
+            key, len(word), self._by_length, self._stem_of
+        ) or self._sounds_like(key, len(word))
         if corrected:
             return Reading((corrected,), corrected=True)
         return Reading((key,))
+
+    def _irish_reading(self, word: str) -> Reading | None:
+        """An Irish vocabulary word that ``word`` is a mutated or inflected form of."""
+        for form in readings(word):
+            key = stem(form)
+            if key in self._irish_keys:
+                return Reading(self._spellings.get(key, (key,)))
+        return None
 
     def _split(self, word: str, depth: int) -> tuple[str, ...] | None:
         """Split a run-together word ("hotmeals", "mealsonwheels") into known words.
@@ -122,7 +166,9 @@ class Lexicon:
                 return (head, *rest)
         return None
 
-    def _correct(self, key: str, length: int) -> str | None:
+    def _correct(
+        self, key: str, length: int, by_length: dict[int, list[str]], stem_of: dict[str, str]
+    ) -> str | None:
         """The closest meaningful vocabulary key within a small number of typing slips.
 
         Ties go to the candidate that keeps the first letter, then to the most shared letters
@@ -136,7 +182,7 @@ class Lexicon:
         keep_first = length < _ANY_FIRST_LETTER
         found: list[tuple[int, int, int, str]] = []
         for size in range(len(key) - slips, len(key) + slips + 1):
-            bucket = self._by_length.get(size)
+            bucket = by_length.get(size)
             if not bucket:
                 continue
             for candidate, distance, _ in process.extract(
@@ -152,7 +198,7 @@ class Lexicon:
                         candidate,
                     )
                 )
-        return self._stem_of[min(found)[3]] if found else None
+        return stem_of[min(found)[3]] if found else None
 
     def _transposed(self, key: str) -> str | None:
         """A short word with two neighbouring letters swapped ("pian" -> "pain")."""
@@ -170,6 +216,14 @@ class Lexicon:
         if not candidates:
             return None
         return min(candidates, key=lambda c: (OSA.distance(key, c), c))
+
+
+def _by_length(stem_of: Mapping[str, str]) -> dict[int, list[str]]:
+    """Candidates grouped by length, so a typo is only compared with similar lengths."""
+    grouped: dict[int, list[str]] = {}
+    for key in sorted(stem_of):
+        grouped.setdefault(len(key), []).append(key)
+    return grouped
 
 
 def _shared_start(a: str, b: str) -> int:

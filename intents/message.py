@@ -17,12 +17,13 @@ class ReadMessage:
     corrected: tuple[bool, ...]  # the word needed a fuzzy spelling correction
 
     @classmethod
-    def read(cls, text: str, lexicon: Lexicon) -> ReadMessage:
+    def read(cls, text: str, lexicon: Lexicon, irish: bool = False) -> ReadMessage:
+        """``irish``: the message is in Irish (typing slips may be Irish words too)."""
         keys: list[str] = []
         clauses: list[int] = []
         corrected: list[bool] = []
         for word, clause in word_clauses(text):
-            reading = lexicon.read(word)
+            reading = lexicon.read(word, irish)
             for key in reading.keys:
                 keys.append(key)
                 clauses.append(clause)

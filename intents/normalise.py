@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from intents.irish import strip_prefixes
+
 APOSTROPHES = "'\u2018\u2019\u02bc`\u00b4"
 _APOSTROPHE_TABLE = str.maketrans("", "", APOSTROPHES)
 # A word, or a run of punctuation that ends a clause ("not shopping, a hot meal").
@@ -51,7 +53,7 @@ def word_clauses(text: str) -> list[tuple[str, int]]:
     """``tokenise`` as plain (text, clause) pairs: what the classifier reads, built faster."""
     pairs: list[tuple[str, int]] = []
     clause = 0
-    for piece in _PIECE.findall(fold(text)):
+    for piece in _PIECE.findall(fold(strip_prefixes(text))):  # "an t-ospidéal", "m'athair"
         if piece[0].isalnum():
             pairs.append((piece, clause))
         elif pairs and pairs[-1][1] == clause:

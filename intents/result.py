@@ -11,6 +11,10 @@ EMERGENCY = "emergency"
 class Classification:
     """The outcome of classifying one citizen message.
 
+    ``language`` is the language the message is written in (intents/language.py): ``"ga"``
+    (Irish), ``"en"`` (English), or ``None`` when it does not say ("ok", a name, a number),
+    and the bot keeps the conversation's language.
+
     ``intent`` is a service id, ``"emergency"``, or ``None`` (not understood or out of scope).
     ``intents`` lists every service the message asks for, in the order asked (empty for
     emergencies and out-of-scope messages).
@@ -42,6 +46,7 @@ class Classification:
     topic: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    language: str | None = None
 
     @property
     def is_emergency(self) -> bool:
@@ -51,6 +56,7 @@ class Classification:
         """The stable JSON shape of ``python -m intents classify --json``."""
         return {
             "text": self.text,
+            "language": self.language,
             "intent": self.intent,
             "intents": list(self.intents),
             "score": round(self.score, 2),

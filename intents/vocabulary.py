@@ -31,12 +31,21 @@ class VocabularyError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class IrishServiceVocabulary:
+    """What citizens say in Irish when they want one service (a service's ``irish:`` block)."""
+
+    phrases: tuple[str, ...] = ()
+    keywords: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceVocabulary:
     """What citizens say when they want one service."""
 
     id: str
     phrases: tuple[str, ...] = ()
     keywords: tuple[tuple[str, float], ...] = ()
+    irish: IrishServiceVocabulary = field(default_factory=IrishServiceVocabulary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +86,35 @@ class EmergencyVocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class IrishLanguageVocabulary:
+    """``language.irish``: the Irish counterparts of the English lists, matched the same way.
+
+    Entries are written in plain standard Irish; mutations ("mo chógas", "an t-ospidéal") and
+    fadas are optional in messages. ``negation_frames`` are two-part cues that wrap what they
+    cancel: "níl | ní + ag teastáil | uaim" cancels "an tsiopadóireacht" in "níl an
+    tsiopadóireacht ag teastáil". ``stop_words`` are Irish function words: never spelling-
+    corrected, and evidence of Irish for language detection, as are all Irish entries.
+    ``place_names`` never count as Irish words when telling Irish from English.
+    """
+
+    stop_words: tuple[str, ...] = ()
+    spellings: tuple[tuple[str, str], ...] = ()
+    negation: tuple[str, ...] = ()
+    negation_frames: tuple[str, ...] = ()
+    negation_exceptions: tuple[str, ...] = ()
+    scope_breaks: tuple[str, ...] = ()
+    only_cues: tuple[str, ...] = ()
+    helper_words: tuple[str, ...] = ()
+    offer_cues: tuple[str, ...] = ()
+    request_cues: tuple[str, ...] = ()
+    possessives: tuple[str, ...] = ()
+    neutral_phrases: tuple[str, ...] = ()
+    out_of_scope: tuple[tuple[str, float], ...] = ()
+    emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
+    place_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageVocabulary:
     """Everything beyond the services' own phrases: spelling, negation, roles, emergencies."""
 
@@ -107,6 +145,7 @@ class LanguageVocabulary:
     acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     topics_first: tuple[str, ...] = ()
+    irish: IrishLanguageVocabulary = field(default_factory=IrishLanguageVocabulary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +191,23 @@ _LANGUAGE_KEYS = (
     *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
     "families", "acts", "topics", "topics_first", "emoji",
 )
+_ALL_LANGUAGE_KEYS = (*_LANGUAGE_KEYS, "irish")  # language.irish: see _Reader.irish_language
+_IRISH_LIST_KEYS = (
+    "stop_words",
+    "negation",
+    "negation_frames",
+    "negation_exceptions",
+    "scope_breaks",
+    "only_cues",
+    "helper_words",
+    "offer_cues",
+    "request_cues",
+    "possessives",
+    "neutral_phrases",
+    "place_names",
+)
+_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency")
+_IRISH_SERVICE_KEYS = ("phrases", "keywords")
 _EMERGENCY_KEYS = (
     "danger",
     "self_harm",
@@ -207,7 +263,8 @@ class _Reader:
             seen[service_id] = index
             phrases = self.phrase_list(service.get("phrases", []), (*path, "phrases"))
             keywords = self.weights(service.get("keywords", {}), (*path, "keywords"))
-            parsed.append(ServiceVocabulary(service_id, phrases, keywords))
+            irish = self.irish_service(service.get("irish"), (*path, "irish"))
+            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish))
         return tuple(parsed)
 
     # -- language -------------------------------------------------------------------------
@@ -219,11 +276,11 @@ class _Reader:
             self.problem(root, "must be a set of 'key: value' settings (or left out)")
             return LanguageVocabulary()
         for key in language:
-            if key not in _LANGUAGE_KEYS:
+            if key not in _ALL_LANGUAGE_KEYS:
                 self.problem(
                     (*root, str(key)),
                     f"'{key}' is not a known language setting;"
-                    f" known settings: {_known(_LANGUAGE_KEYS)}",
+                    f" known settings: {_known(_ALL_LANGUAGE_KEYS)}",
                 )
         lists = {key: self.phrase_list(language.get(key, []), (*root, key)) for key in _LIST_KEYS}
         helper = language.get("helper_service")
@@ -258,6 +315,7 @@ class _Reader:
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
             emergency=dataclasses.replace(emergency, families=families),
+            irish=self.irish_language(language.get("irish"), (*root, "irish")),
             **lists,
         )
 
@@ -365,6 +423,55 @@ class _Reader:
                 continue
             settings[key] = number
         return Thresholds(**settings)
+
+    # -- Irish ----------------------------------------------------------------------------
+    def irish_service(self, value: Any, path: KeyPath) -> IrishServiceVocabulary:
+        if value is None:
+            return IrishServiceVocabulary()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be 'phrases:' and 'keywords:' in Irish, like the English ones")
+            return IrishServiceVocabulary()
+        self.unknown_keys(value, path, _IRISH_SERVICE_KEYS, "Irish service setting")
+        return IrishServiceVocabulary(
+            self.phrase_list(value.get("phrases", []), (*path, "phrases")),
+            self.weights(value.get("keywords", {}), (*path, "keywords")),
+        )
+
+    def irish_language(self, value: Any, path: KeyPath) -> IrishLanguageVocabulary:
+        if value is None:
+            return IrishLanguageVocabulary()
+        if not isinstance(value, Mapping):
+            self.problem(path, "must be a set of Irish lists, like the English ones above it")
+            return IrishLanguageVocabulary()
+        self.unknown_keys(value, path, _IRISH_KEYS, "Irish list")
+        lists = {
+            key: self.phrase_list(value.get(key, []), (*path, key)) for key in _IRISH_LIST_KEYS
+        }
+        for index, entry in enumerate(lists["negation_frames"]):
+            parts = entry.split("+")
+            if len(parts) != 2 or not all(
+                any(words(alt) for alt in part.split("|")) for part in parts
+            ):
+                self.problem(
+                    (*path, "negation_frames", index),
+                    "needs two parts joined by '+', what opens the frame and what closes it;"
+                    " write e.g. 'níl | ní + ag teastáil | uaim'",
+                )
+        return IrishLanguageVocabulary(
+            spellings=self.spellings(value.get("spellings", {}), (*path, "spellings")),
+            out_of_scope=self.weights(value.get("out_of_scope", {}), (*path, "out_of_scope")),
+            emergency=self.emergency(value.get("emergency"), (*path, "emergency")),
+            **lists,
+        )
+
+    def unknown_keys(
+        self, value: Mapping[Any, Any], path: KeyPath, known: Sequence[str], what: str
+    ) -> None:
+        for key in value:
+            if key not in known:
+                self.problem(
+                    (*path, str(key)), f"'{key}' is not a known {what}; known: {_known(known)}"
+                )
 
     # -- shared shapes ----------------------------------------------------------------------
     def phrase_list(self, value: Any, path: KeyPath) -> tuple[str, ...]:

@@ -126,6 +126,7 @@ def test_json_shape(classifier: Classifier) -> None:
         "possible_emergency": False,
         "act": None,
         "topic": None,
+        "language": "en",
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from intents.vocabulary import _EMERGENCY_KEYS, _LANGUAGE_KEYS, Thresholds
+from intents.vocabulary import _ALL_LANGUAGE_KEYS, _EMERGENCY_KEYS, Thresholds
 from routing.hours import HoursFormatError, parse_day_hours
 from routing.phones import parse_phone
 from routing.wording import CITIZEN_RULES, MESSAGE_RULES, SAFETY_WORDS, STAFF_RULES
@@ -124,7 +124,7 @@ def test_id_pattern_mirrors_check(value: str, ok: bool) -> None:
 
 def test_language_has_a_schema_that_matches_the_classifier() -> None:
     language = SCHEMA["properties"]["language"]["properties"]
-    assert set(language) == set(_LANGUAGE_KEYS)
+    assert set(language) == set(_ALL_LANGUAGE_KEYS)
     assert set(language["emergency"]["properties"]) == set(_EMERGENCY_KEYS)
     assert set(language["thresholds"]["properties"]) == set(Thresholds.__dataclass_fields__)
 
