@@ -20,6 +20,7 @@ from routing.hours_text import ENGLISH, Calendar, describe
 from routing.model import (
     Classifier,
     Contact,
+    ConversationTexts,
     EmergencyCall,
     EmergencyReply,
     Example,
@@ -150,6 +151,7 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
         classifier=classifier,
         examples=tuple(_example(e) for e in data.get("examples") or []),
         referrals=build_referrals(data.get("referrals"), schedules),
+        conversation=_conversation(data.get("conversation")),
     )
 
 
@@ -205,6 +207,19 @@ def _messages(m: dict[str, Any]) -> Messages:
         labels=Labels(**{k: str(labels[k]) for k in Labels.__dataclass_fields__}),
         days=tuple(str(d) for d in m["days"]),
         months=tuple(str(d) for d in m["months"]),
+    )
+
+
+def _conversation(c: dict[str, Any] | None) -> ConversationTexts | None:
+    if not c:
+        return None
+    return ConversationTexts(
+        acts={str(k): str(v) for k, v in (c.get("acts") or {}).items()},
+        topics={str(k): str(v) for k, v in (c.get("topics") or {}).items()},
+        possible_danger=str(c["possible_danger"]),
+        after_emergency=str(c["after_emergency"]),
+        offer_person=str(c["offer_person"]),
+        no_requests=str(c["no_requests"]),
     )
 
 

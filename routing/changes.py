@@ -27,6 +27,7 @@ _SECTIONS = {
     "services": "the services (services:)",
     "messages": "the bot's wording (messages:)",
     "referrals": "the call-back requests (referrals:)",
+    "conversation": "the small talk and other matters (conversation:)",
     "examples": "the examples (examples:)",
 }
 

@@ -143,6 +143,27 @@ class Messages:
     months: tuple[str, ...]
 
 
+ACTS = (
+    "greeting", "thanks", "goodbye", "acknowledgement", "help", "robot", "number", "open_now",
+    "anyone_there", "request_status", "talk_to_person", "end_chat",
+)
+TOPICS = ("council", "covid", "scam", "outside_mayo")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationTexts:
+    """The ``conversation:`` section: short answers to what is not a request for a service
+    (small talk, questions about the bot, other matters), and the lines that keep a citizen
+    safe around an emergency."""
+
+    acts: dict[str, str]  # act name -> answer ({phone}, {hours}, {name}, {status} allowed)
+    topics: dict[str, str]  # other matter -> where to go instead
+    possible_danger: str  # leads a reply when the message has a weak danger cue
+    after_emergency: str  # a follow-up after the emergency reply ("she's breathing now")
+    offer_person: str  # added when the bot has not understood twice in a row
+    no_requests: str  # "what's happening with my request" with none in this conversation
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     text: str
@@ -162,6 +183,7 @@ class RoutingTable:
     examples: tuple[Example, ...] = ()
     helpline_out_of_hours: tuple[OutOfHoursOption, ...] = ()
     referrals: ReferralConfig | None = None  # None: no callback referrals offered
+    conversation: ConversationTexts | None = None  # None: small talk gets the fallback
     area_matcher: AreaMatcher = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -169,6 +191,16 @@ class RoutingTable:
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def title_of(self, service_id: str) -> str:
+        """How staff see what a request is about: the service's title; a call-back asked
+        for from "talk to a person" is named by that button's label."""
+        service = self.service(service_id)
+        if service is not None:
+            return service.title
+        if service_id == "talk_to_person":
+            return self.messages.talk_to_someone_button
+        return service_id
 
     def area(self, area_id: str | None) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

@@ -19,6 +19,11 @@ ReplyKind = Literal[
     "talk_to_someone",  # the citizen asked for a person
     "team_intro",  # the bot was added to a team or group chat
     "paused",  # the service asked for is paused: what to do instead
+    "small_talk",  # greeting, thanks, "are you a robot", "is it open now" ...: a short answer
+    "other_matter",  # bins, COVID, a scam, outside Mayo: where to go instead
+    "after_emergency",  # a follow-up after the emergency reply: 112/999, HSELive, a person
+    "text",  # a plain message (the call-back form's questions, notes)
+    "apology",  # the bot failed or was too busy: sorry, and the helpline number
 ]
 
 # Values carried by buttons. A button press routes directly, never through fuzzy matching.

@@ -94,8 +94,103 @@ class Router:
             return self._clarify(result, facts.settled())
         if result.intents or result.intent:
             ids = result.intents or ((result.intent,) if result.intent else ())
-            return self._route(ids, facts, now, result)
-        return self._fallback(facts.settled(), result, now)
+            reply = self._route(ids, facts, now, result)
+            if getattr(result, "possible_emergency", False):
+                reply = self._lead_with_danger(reply)
+            return reply
+        conversation = self.table.conversation
+        topic = getattr(result, "topic", None)
+        if conversation is not None and topic in conversation.topics:
+            return self.other_matter(topic, facts.settled())
+        act = getattr(result, "act", None)
+        if conversation is not None and act and act in conversation.acts and act != "talk_to_person":
+            return self.small_talk(act, facts.settled(), now)
+        if act == "talk_to_person":
+            return self._talk_to_someone(facts, now)
+        reply = self._fallback(facts.settled(), result, now)
+        if getattr(result, "possible_emergency", False):
+            reply = self._lead_with_danger(reply)
+        return reply
+
+    # ----- conversation: small talk, other matters, around an emergency --------------------
+    def helpline_values(self, now: dt.datetime) -> dict[str, str]:
+        """What {name}, {phone}, {hours} and {status} stand for: the county helpline now."""
+        h = self.table.helpline
+        status = ""
+        if h.schedule is not None:
+            status = self._status_text(status_at(h.schedule, now), now)
+        return {
+            "name": h.name,
+            "phone": h.phone.display if h.phone else (h.email or ""),
+            "hours": self.hours_text(h.schedule, now) if h.schedule else "",
+            "status": status,
+        }
+
+    def small_talk(self, act: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+        """A short answer to a conversation act ("hello", "are you a robot", "is it open now")."""
+        now = now or dt.datetime.now(DUBLIN)
+        conversation = self.table.conversation
+        if conversation is None or act not in conversation.acts:
+            return self._fallback(facts.settled(), None, now)
+        text = " ".join(conversation.acts[act].format(**self.helpline_values(now)).split())
+        choices: tuple[Choice, ...] = ()
+        if act in ("greeting", "help", "anyone_there", "acknowledgement"):
+            text = "\n\n".join([text, self._services_list()])
+            choices = self._menu()
+        return Reply(kind="small_talk", text=text, choices=choices, facts=facts.settled())
+
+    def other_matter(self, topic: str, facts: ConversationFacts) -> Reply:
+        """Where to go for something the helpline does not handle (bins, COVID, a scam)."""
+        conversation = self.table.conversation
+        assert conversation is not None
+        return Reply(
+            kind="other_matter", text=conversation.topics[topic], facts=facts.settled()
+        )
+
+    def after_emergency(self, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+        """A follow-up right after the emergency reply ("she's breathing now, what do I do")."""
+        now = now or dt.datetime.now(DUBLIN)
+        conversation = self.table.conversation
+        if conversation is None:
+            return self._fallback(facts.settled(), None, now)
+        text = conversation.after_emergency.format(**self.helpline_values(now))
+        danger = self.table.emergency_danger
+        contacts = tuple(
+            ContactView(
+                service_id="emergency", service_title="", name=call.name,
+                phone=call.phone.display, phone_uri=call.phone.uri,
+            )
+            for call in danger.call
+        )
+        choices = (Choice(self.messages.talk_to_someone_button, TALK_TO_SOMEONE),)
+        return Reply(
+            kind="after_emergency", text=text, contacts=contacts, choices=choices,
+            facts=facts.settled(),
+        )
+
+    def offer_person(self, reply: Reply, now: dt.datetime | None = None) -> Reply:
+        """``reply`` (a second "not understood" in a row) with how to reach a person first."""
+        now = now or dt.datetime.now(DUBLIN)
+        conversation = self.table.conversation
+        if conversation is None:
+            return reply
+        lead = conversation.offer_person.format(**self.helpline_values(now))
+        return replace(reply, text=f"{lead}\n\n{reply.text}")
+
+    def no_requests(self, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
+        now = now or dt.datetime.now(DUBLIN)
+        conversation = self.table.conversation
+        assert conversation is not None
+        text = conversation.no_requests.format(**self.helpline_values(now))
+        return Reply(kind="small_talk", text=text, facts=facts.settled())
+
+    def _lead_with_danger(self, reply: Reply) -> Reply:
+        """A message that may describe danger: the reply starts with 112/999, so it is never
+        a contact card alone (in Teams the first paragraph is the text above the card)."""
+        conversation = self.table.conversation
+        if conversation is None:
+            return reply
+        return replace(reply, text=f"{conversation.possible_danger}\n\n{reply.text}")
 
     def choose(self, value: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
         """A button press: routes directly, never through the classifier."""

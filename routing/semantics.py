@@ -27,7 +27,15 @@ from routing.paths import Located
 from routing.phones import emergency_elsewhere, parse_phone, phone_problem
 from routing.referrals import referral_issues
 from routing.text import fold
-from routing.wording import EMERGENCY_RULES, MESSAGE_RULES, Rule, text_problems
+from routing.wording import (
+    ACT_DEFAULT,
+    ACT_RULES,
+    CONVERSATION_RULES,
+    EMERGENCY_RULES,
+    MESSAGE_RULES,
+    Rule,
+    text_problems,
+)
 
 _EMAIL_EXAMPLE = "name@mayococo.ie"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -160,6 +168,14 @@ def semantic_issues(data: dict[str, Any], loc: Located) -> list[ConfigIssue]:
     _shared_phrases(c, data["services"])
     for key, text in data["messages"].items():
         c.text(("messages", key), text, MESSAGE_RULES.get(key, Rule()))
+    conversation = data.get("conversation") or {}
+    for key, text in conversation.items():
+        if key in CONVERSATION_RULES:
+            c.text(("conversation", key), text, CONVERSATION_RULES[key])
+    for act, text in (conversation.get("acts") or {}).items():
+        c.text(("conversation", "acts", act), text, ACT_RULES.get(act, ACT_DEFAULT))
+    for topic, text in (conversation.get("topics") or {}).items():
+        c.text(("conversation", "topics", topic), text, Rule())
     if data.get("referrals"):
         for path, message in referral_issues(data["referrals"], services, schedules):
             c.add(path, message)

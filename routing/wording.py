@@ -74,6 +74,20 @@ MESSAGE_RULES: dict[str, Rule] = {
     "open_now": _r(required="time"),
     "closed_now": _r(required="day time"),
 }
+# conversation: (small talk, other matters, around an emergency)
+CONVERSATION_RULES: dict[str, Rule] = {
+    "possible_danger": _r(safety=(EMERGENCY_NUMBERS,)),
+    "after_emergency": _r("name hours phone", safety=(EMERGENCY_NUMBERS,)),
+    "offer_person": _r("name hours", "phone"),
+    "no_requests": _r("name hours phone"),
+}
+# conversation: acts: <act> (each may name the helpline and whether it is open now)
+ACT_RULES: dict[str, Rule] = {
+    "robot": _r("name hours status", "phone"),
+    "number": _r("name hours status", "phone"),
+    "open_now": _r("name hours phone", "status"),
+}
+ACT_DEFAULT = _r("name hours phone status")
 # emergency: <kind>: text
 EMERGENCY_RULES: dict[str, Rule] = {
     "danger": _r(safety=(EMERGENCY_NUMBERS,)),
@@ -105,6 +119,8 @@ CITIZEN_RULES: dict[str, Rule] = {
     "claimed": _r("staff who", "reference"),
     "deleted": _r(),
     "failed": _r(),
+    "cancel_hint": _r(),
+    "left_form": _r(),
 }
 # referrals: staff_card: (the card posted to staff)
 STAFF_RULES: dict[str, Rule] = {

@@ -32,7 +32,7 @@ STEPS = ("name", "phone", "area", "need", "consent")
 FORM = "form"
 
 # Wording the routing file may leave out (older files): used only when its key is missing.
-DEFAULT_TEXTS = {
+DEFAULT_TEXTS = {  # (the routing file has these; used only when an older file lacks them)
     "cancel_hint": "You can type cancel to stop at any time.",
     "left_form": "OK, I've stopped the call-back request. Nothing has been shared.",
     "expired": "",

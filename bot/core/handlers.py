@@ -253,13 +253,16 @@ class Form:
             topic=getattr(classification, "topic", None),
         )
         step = rules.answer(turn.state, turn.text, signals, _timestamp(turn))
-        return await self._after(turn, step)
+        moved_on = bool(signals.services or signals.act or signals.topic)
+        return await self._after(turn, step, moved_on)
 
-    async def _after(self, turn: Turn, step: Step) -> bool:
+    async def _after(self, turn: Turn, step: Step, moved_on: bool = False) -> bool:
         assert self.referrals is not None
         if step.result == "left":
             turn.say_text(" ".join(step.texts))
-            return False  # answered as usual by the next handlers
+            # A new request or question is then answered as usual; "actually forget it"
+            # needs nothing more.
+            return not moved_on
         if step.result == "done":
             text = await self.referrals.commit(turn.inbound.address, step.values)
             turn.say_text(text)
@@ -334,9 +337,15 @@ class Choice:
 
 
 class Route:
-    """Everything else: classify and answer."""
+    """Everything else: classify and answer. Around that: a follow-up right after an
+    emergency reply gets 112/999, HSELive and a person, never "I didn't understand"; "what's
+    happening with my request" lists this conversation's own requests; a second "not
+    understood" in a row leads with how to reach a person."""
 
     name = "route"
+
+    def __init__(self, referrals: Referrals | None = None) -> None:
+        self.referrals = referrals
 
     def check(self, turn: Turn) -> bool | None:
         if turn.inbound.kind == "action":
@@ -353,8 +362,31 @@ class Route:
         if not turn.text:  # a photo or file alone
             turn.say(turn.router.respond("", turn.facts, turn.now))
             return True
-        turn.say(turn.router.respond(turn.text, turn.facts, turn.now, turn.classification))
+        router, classification = turn.router, turn.classification
+        act = getattr(classification, "act", None)
+        asks_service = bool(classification.intents or classification.intent or classification.candidates)
+        if turn.state.get("last") == "emergency" and not asks_service and act != "talk_to_person":
+            turn.say(router.after_emergency(turn.facts, turn.now))
+            return True
+        if act == "request_status" and self.referrals is not None:
+            await self._requests(turn)
+            return True
+        reply = router.respond(turn.text, turn.facts, turn.now, classification)
+        if reply.kind == "fallback" and turn.state.get("last") == "fallback":
+            reply = router.offer_person(reply, turn.now)
+        turn.say(reply)
         return True
+
+    async def _requests(self, turn: Turn) -> None:
+        """The conversation's own requests and where each stands (never another's)."""
+        assert self.referrals is not None
+        referrals = await self.referrals.open_requests(turn.key)
+        if not referrals:
+            turn.say(turn.router.no_requests(turn.facts, turn.now))
+            return
+        texts = [await self.referrals.status(turn.key, r.reference) for r in referrals[-3:]]
+        reply = turn.router.small_talk("request_status", turn.facts, turn.now)
+        turn.say(replace(reply, text="\n\n".join([reply.text, *texts])))
 
 
 def helpline_handlers(referrals: Referrals | None, staff_refused: Callable[[], None]) -> list[Any]:
@@ -370,5 +402,5 @@ def helpline_handlers(referrals: Referrals | None, staff_refused: Callable[[], N
         form,
         Reference(referrals),
         Choice(referrals, form),
-        Route(),
+        Route(referrals),
     ]

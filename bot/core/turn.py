@@ -34,7 +34,10 @@ Clock = Callable[[], datetime]
 MAX_TEXT = 2000
 _NEW_CONVERSATION = ConversationFacts()
 _ATTEMPTS = 3
-_REMEMBERED = frozenset({"emergency", "fallback"})  # tries of a turn that keeps losing eTag races (another instance, same chat)
+_REMEMBERED = frozenset({"emergency", "fallback"})
+# Said after an emergency reply, these keep "last" as it was: the next message is still a
+# follow-up to the emergency ("ok", "she's breathing now").
+_KEEPS_LAST = frozenset({"text", "after_emergency", "small_talk"})  # tries of a turn that keeps losing eTag races (another instance, same chat)
 
 
 def utc_now() -> datetime:
@@ -105,7 +108,9 @@ class Turn:
         # emergency, a second "not understood"): most turns then leave no state to write.
         if reply.kind in _REMEMBERED:
             self.state["last"] = reply.kind
-        elif "last" in self.state and reply.kind != "text":
+        elif "last" in self.state and not (
+            reply.kind in _KEEPS_LAST and self.state["last"] == "emergency"
+        ) and reply.kind != "text":
             del self.state["last"]
         self.outcome.replies.append(reply)
         return reply

@@ -67,14 +67,13 @@ class RetryPolicy:
 def webhook_payload(
     referral: Referral, delivery: Delivery, table: RoutingTable, escalated_from: str | None
 ) -> dict[str, Any]:
-    service = table.service(referral.service_id)
     area = table.area(referral.area)
     return {
         "idempotency_key": delivery.idempotency_key,
         "reference": referral.reference,
         "service": {
             "id": referral.service_id,
-            "title": service.title if service else referral.service_id,
+            "title": table.title_of(referral.service_id),
         },
         "name": referral.name,
         "phone": referral.phone,
@@ -310,10 +309,9 @@ class OutboxSender:
             )
         if address is None:
             raise DeliveryFailed("teams_conversation_not_known")
-        service = table.service(referral.service_id)
         card = staff_card_for(referral, config, table, escalated_from=escalated_from)
         text = config.staff["title"].format(
-            service=service.title if service else referral.service_id
+            service=table.title_of(referral.service_id)
         ) + f" ({referral.reference})"
         activity_id = await self._channel.send_card(address, text, card)
         return {

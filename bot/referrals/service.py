@@ -33,6 +33,8 @@ from .staff_card import erased_card, staff_card_for
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "callback:"
+# The call-back asked for from "talk to a person" rather than a service: the default plan.
+TALK_TO_PERSON = "talk_to_person"
 # Extra erasure steps other features add (live-chat transcripts, recorded messages): each
 # runs inside the same transaction as the referrals' and the state's.
 Eraser = Callable[[Connection, str], object]
@@ -89,9 +91,10 @@ class Referrals:
     # ---- offering ------------------------------------------------------------------------
     def offer(self, reply: Reply) -> Reply:
         config = self.config()
-        if config is None or reply.kind != "routed":
+        if config is None or reply.kind not in ("routed", "talk_to_someone"):
             return reply
-        service = next((s for s in reply.intents if config.offered_for(s)), None)
+        intents = reply.intents if reply.kind == "routed" else (TALK_TO_PERSON,)
+        service = next((s for s in intents if config.offered_for(s)), None)
         if service is None:
             return reply
         button = Choice(config.messages["offer_button"], f"{CALLBACK_PREFIX}{service}")

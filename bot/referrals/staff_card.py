@@ -69,7 +69,6 @@ def staff_card_for(
     escalated_from: str | None = None,
 ) -> dict[str, Any]:
     """The staff card for ``referral``, naming its service and area as ``table`` has them."""
-    service = table.service(referral.service_id)
     area = table.area(referral.area)
     area_name = area.name if area else referral.area
     town = (referral.town or "").strip()
@@ -78,7 +77,7 @@ def staff_card_for(
     return staff_card(
         referral,
         config,
-        service.title if service else referral.service_id,
+        table.title_of(referral.service_id),
         area_name,
         escalated_from=escalated_from,
     )

@@ -82,7 +82,7 @@ async def test_metrics_count_messages_fallbacks_emergencies_and_latency(
     client: TestClient, connector: ConnectorStandIn
 ) -> None:
     for n, text in enumerate(
-        ["could someone collect my prescription", "renew my motor tax",
+        ["could someone collect my prescription", "qwertyuiop asdf",
          "my husband has collapsed and isn't breathing", "pharmacy"]
     ):
         response = await client.post(

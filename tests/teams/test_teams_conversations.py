@@ -195,7 +195,7 @@ async def test_choices_are_card_buttons_in_group_scopes_and_pressing_one_works(
     Action.Submit buttons; a press arrives as a message with ``value`` and no mention."""
     url = connector.url
     sent = await replies_after(
-        client, connector, teams.teams_message(url, "when is my bin collected", scope=scope, mentioned=True)
+        client, connector, teams.teams_message(url, "blah blah blah", scope=scope, mentioned=True)
     )
     assert len(sent) == 1
     assert not sent[0].get("suggestedActions")
