@@ -234,10 +234,12 @@ class TurnRunner:
             if decision is not Decision.ALLOW:
                 self.failures.rate_limited()
                 outcome = Outcome()
+                router = self.router()
+                text = router.messages.rate_limited.format(phone=self._phone(router))
                 if decision is Decision.LIMITED_NOTIFY:
-                    router = self.router()
-                    text = router.messages.rate_limited.format(phone=self._phone(router))
                     outcome.replies.append(text_reply(text))
+                if inbound.kind == "action":  # a card button pressed too often: refused in place
+                    outcome.invoke = error_invoke(429, "TooManyRequests", text)
                 return outcome
         try:
             async with self.locks.hold(key):
