@@ -1,6 +1,7 @@
 """Command line for council staff: check the routing file, try a message, confirm or undo edits.
 
     python -m routing check [FILE] [--against OLD] [--corpus PATTERN] [--recorded FILE]
+    python -m routing check --send-test  # then a test card to each enabled destination
     python -m routing try [--json] [--at "25/12/2026 20:00"] [--area X] [--file FILE] TEXT
     python -m routing try --welcome [--at ...]
     python -m routing accept [FILE]      # confirm an edit that removes parts of the file
@@ -14,6 +15,7 @@ config/routing.yaml. It never prints a traceback: an unexpected failure is one p
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -24,6 +26,10 @@ from routing.versions_cli import accept, rollback
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = "config/routing.yaml"
+# Sending a test to a destination needs the bot's identity and connector, which live in bot/;
+# routing/ must not import bot/, so the sender is named here and resolved at run time
+# (ROUTING_SEND_TEST overrides it), as intents/ names its classifier loader.
+DEFAULT_SEND_TEST = "bot.botframework.send_test:run"
 
 
 def default_file() -> str:
@@ -49,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     p_check.add_argument("--recorded", type=Path, help="a file of recorded real messages")
     p_check.add_argument("--no-regression", action="store_true", help="skip the message comparison")
     p_check.add_argument("--all-changes", action="store_true", help="list every changed message")
+    p_check.add_argument(
+        "--send-test",
+        action="store_true",
+        help="when the file is OK, post a test card to each enabled destination",
+    )
     p_try = sub.add_parser("try", help="what the bot would reply to TEXT")
     p_try.add_argument("text", nargs="*")
     p_try.add_argument("--json", action="store_true")
@@ -76,7 +87,10 @@ def run(argv: list[str] | None = None) -> int:
             regression=not args.no_regression,
             all_changes=args.all_changes,
         )
-        return check(file, options)
+        status = check(file, options)
+        if status != 0 or not args.send_test:
+            return status
+        return send_test(file)
     if args.command == "accept":
         return accept(file)
     if args.command == "rollback":
@@ -86,6 +100,20 @@ def run(argv: list[str] | None = None) -> int:
         print('say what the citizen writes, e.g. python -m routing try "I need shopping"')
         return 2
     return try_message(file, text, args.at, args.area, args.json, args.welcome)
+
+
+def send_test(file: str) -> int:
+    """Post a test to each enabled destination of ``file`` (already checked)."""
+    from routing.loader import load_table
+
+    spec = os.environ.get("ROUTING_SEND_TEST", "").strip() or DEFAULT_SEND_TEST
+    module_name, _, name = spec.partition(":")
+    try:
+        sender = getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError) as exc:
+        print(f"ROUTING_SEND_TEST={spec!r} names no function: {exc}", file=sys.stderr)
+        return 2
+    return int(sender(load_table(file), sys.stdout))
 
 
 def main(argv: list[str] | None = None) -> int:
