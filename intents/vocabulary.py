@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from intents.cues import ANYWHERE, family_references
+from intents.cues import ANYWHERE, IN_ORDER, entry_parts, family_references
 from intents.normalise import words
 
 KeyPath = tuple[str | int, ...]
@@ -46,6 +46,9 @@ class ServiceVocabulary:
     phrases: tuple[str, ...] = ()
     keywords: tuple[tuple[str, float], ...] = ()
     irish: IrishServiceVocabulary = field(default_factory=IrishServiceVocabulary)
+    # Needs described without naming the service: cue entries ("<heat_source> + <run_out>"),
+    # each worth a phrase, matched within ``Thresholds.cue_window`` words.
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ class Thresholds:
     negation_scope: int = 6  # how many words after "not" a negation reaches
     emergency_window: int = 8  # the most words an emergency entry with " + " may spread over
     max_chars: int = 2000  # longer messages are cut to this before classifying
+    contrast_min_score: float = 0.5  # enough evidence when another service is turned down
+    cue_window: int = 8  # the most words a service's cue entry with " + " may spread over
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +172,9 @@ class Vocabulary:
         reader = _Reader()
         parsed_services = reader.services(services)
         parsed_language = reader.language(language, {s.id for s in parsed_services})
+        families = {name for name, _ in parsed_language.families}
+        for index, service in enumerate(parsed_services):
+            reader.cue_entries(service.cues, ("services", index, "cues"), families)
         if reader.problems:
             raise VocabularyError(reader.problems)
         return cls(parsed_services, parsed_language)
@@ -264,7 +272,8 @@ class _Reader:
             phrases = self.phrase_list(service.get("phrases", []), (*path, "phrases"))
             keywords = self.weights(service.get("keywords", {}), (*path, "keywords"))
             irish = self.irish_service(service.get("irish"), (*path, "irish"))
-            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish))
+            cues = self.phrase_list(service.get("cues", []), (*path, "cues"))
+            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish, cues))
         return tuple(parsed)
 
     # -- language -------------------------------------------------------------------------
@@ -349,7 +358,12 @@ class _Reader:
     def cue_entries(self, entries: Sequence[str], path: KeyPath, families: set[str]) -> None:
         """Every part of every entry has words, and every "<name>" is a listed family."""
         for index, entry in enumerate(entries):
-            for part in entry.split("+"):
+            if IN_ORDER in entry and "+" in entry:
+                self.problem(
+                    (*path, index),
+                    "joins parts with both '+' (any order) and '...' (in order); use one",
+                )
+            for part in entry_parts(entry):
                 alternatives = part.strip().removeprefix(ANYWHERE).split("|")
                 if not any(words(alt) for alt in alternatives):
                     self.problem(
