@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from intents.bilingual import Bilingual
-from intents.cues import ANYWHERE, CueMatch, CueSet, family_name
+from intents.cues import ANYWHERE, CueMatch, CueSet, family_name, family_references
 from intents.emergency import EmergencyDetector
 from intents.matters import Matters
 from intents.lexicon import Lexicon
 from intents.message import ReadMessage
+from intents.model import NONE as MODEL_NONE
+from intents.model import NaiveBayes, features
 from intents.negation import NegationRules
 from intents.normalise import words
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
@@ -204,8 +206,44 @@ class Classifier:
             fillers,
         )
         self._topics_first = frozenset(language.topics_first)
+        self._model_ignores = frozenset(
+            k for w in (*language.filler_words, *language.possessives) for k in phrase_keys(w)
+        )
+        self._model = NaiveBayes(self._model_documents(vocabulary))
         self._emoji = tuple(language.emoji)
         self._irish = bilingual.rules(self._thresholds.negation_scope)
+
+    def _model_documents(self, vocabulary: Vocabulary) -> list[tuple[list[str], str, float]]:
+        """What the word model learns from: everything in the routing file that names a
+        service (or, for "none", other business, other matters and conversation acts)."""
+        language = vocabulary.language
+        families = dict(language.families)
+        ignored = self._model_ignores
+        docs: list[tuple[list[str], str, float]] = []
+
+        def add(text: str, label: str, weight: float) -> None:
+            feats = features(phrase_keys(text), ignored)
+            if feats:
+                docs.append((feats, label, weight))
+
+        for service in vocabulary.services:
+            for phrase in service.phrases:
+                add(phrase, service.id, self._thresholds.phrase_weight)
+            for keyword, weight in service.keywords:
+                add(keyword, service.id, weight)
+            for example in service.examples:
+                add(example, service.id, self._thresholds.phrase_weight)
+            for cue in service.cues:
+                for name in family_references(cue):
+                    for phrase in families.get(name, ()):
+                        add(phrase, service.id, 0.5)
+        for term, weight in language.out_of_scope:
+            add(term, MODEL_NONE, weight)
+        for _, entries in (*language.topics, *language.acts):
+            for entry in entries:
+                if not family_references(entry):
+                    add(entry, MODEL_NONE, 0.5)
+        return docs
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -254,8 +292,31 @@ class Classifier:
             tally.drop_satisfied(satisfied, self._thresholds.contrast_min_score)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
-            return self._matter(message, result, asks="?" in cut)
+            result = self._matter(message, result, asks="?" in cut)
+            if result.act is None and result.topic is None and not tally.out_of_scope:
+                return self._ask_model(message, result)
         return result
+
+    def _ask_model(self, message: ReadMessage, result: Classification) -> Classification:
+        """Nothing routed, no act, no other matter: when the rules saw too little of a service
+        ("scan" alone) and the word model is sure of the same one from the words around it, route it.
+        """
+        t = self._thresholds
+        guess = self._model.guess(features(message.keys, self._model_ignores))
+        if (
+            guess is None
+            or guess.label == MODEL_NONE
+            or guess.probability < t.model_min_probability
+            or guess.known < t.model_min_words
+            or not result.scores.get(guess.label)  # the rules saw some sign of it too
+        ):
+            return result
+        why = "word model: " + ", ".join(guess.words) + f" ({guess.probability:.0%})"
+        evidence = {**result.evidence, guess.label: (*result.evidence.get(guess.label, ()), why)}
+        return replace(
+            result, intent=guess.label, intents=(guess.label,), evidence=evidence,
+            score=result.scores.get(guess.label, 0.0),
+        )
 
     def _matter(self, message: ReadMessage, result: Classification, asks: bool) -> Classification:
         """A message that asks for no service: a conversation act, or another matter."""

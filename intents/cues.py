@@ -170,11 +170,13 @@ class CueSet(Generic[T]):
             if len(parts) != entry.parts:
                 continue
             if entry.ordered:
-                span = _in_order([parts[p] for p in range(entry.parts)], self._window)
-                if span is None:
+                chosen = _in_order([parts[p] for p in range(entry.parts)], self._window)
+                if chosen is None:
                     continue
-                covered = frozenset(i for s in span[2] for i in range(s[0], s[1]))
-                matches.append(CueMatch(entry.payload, entry.text, span[0], span[1], covered))
+                covered = frozenset(i for s in chosen for i in range(s[0], s[1]))
+                matches.append(
+                    CueMatch(entry.payload, entry.text, chosen[0][0], chosen[-1][1], covered)
+                )
                 continue
             near = [spans for p, spans in parts.items() if p not in entry.anywhere]
             span = _close_together(near, self._window)
@@ -203,11 +205,9 @@ class CueSet(Generic[T]):
         ]
 
 
-def _in_order(
-    parts: list[list[tuple[int, int]]], window: int
-) -> tuple[int, int, list[tuple[int, int]]] | None:
+def _in_order(parts: list[list[tuple[int, int]]], window: int) -> list[tuple[int, int]] | None:
     """One span per part, each starting after the previous one ends, all inside ``window``
-    words: (first word, end, the spans chosen), or None."""
+    words: the spans chosen, or None."""
     for first in parts[0]:
         chosen = [first]
         for spans in parts[1:]:
@@ -216,7 +216,7 @@ def _in_order(
                 break
             chosen.append(min(after))
         else:
-            return (first[0], chosen[-1][1], chosen)
+            return chosen
     return None
 
 

@@ -46,9 +46,12 @@ class ServiceVocabulary:
     phrases: tuple[str, ...] = ()
     keywords: tuple[tuple[str, float], ...] = ()
     irish: IrishServiceVocabulary = field(default_factory=IrishServiceVocabulary)
-    # Needs described without naming the service: cue entries ("<heat_source> + <run_out>"),
+    # Needs described without the service's words: cue entries ("<heat_source> + <gone_out>"),
     # each worth a phrase, matched within ``Thresholds.cue_window`` words.
     cues: tuple[str, ...] = ()
+    # Whole messages in staff's own words that ask for this service: what the word model
+    # (intents/model.py) learns from, beside the phrases and keywords.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class Thresholds:
     emergency_window: int = 8  # the most words an emergency entry with " + " may spread over
     max_chars: int = 2000  # longer messages are cut to this before classifying
     contrast_min_score: float = 0.5  # enough evidence when another service is turned down
+    model_min_probability: float = 0.9  # the word model routes only when this sure
+    model_min_words: int = 2  # ... and it knows at least this many of the message's words
     cue_window: int = 8  # the most words a service's cue entry with " + " may spread over
 
 
@@ -273,7 +278,8 @@ class _Reader:
             keywords = self.weights(service.get("keywords", {}), (*path, "keywords"))
             irish = self.irish_service(service.get("irish"), (*path, "irish"))
             cues = self.phrase_list(service.get("cues", []), (*path, "cues"))
-            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish, cues))
+            examples = self.phrase_list(service.get("examples", []), (*path, "examples"))
+            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish, cues, examples))
         return tuple(parsed)
 
     # -- language -------------------------------------------------------------------------
