@@ -207,7 +207,9 @@ class Classifier:
         )
         self._topics_first = frozenset(language.topics_first)
         self._model_ignores = frozenset(
-            k for w in (*language.filler_words, *language.possessives) for k in phrase_keys(w)
+            k
+            for w in (*language.stop_words, *language.filler_words, *language.possessives)
+            for k in phrase_keys(w)
         )
         self._model = NaiveBayes(self._model_documents(vocabulary))
         self._emoji = tuple(language.emoji)

@@ -144,6 +144,7 @@ class LanguageVocabulary:
     possessives: tuple[str, ...] = ()
     neutral_phrases: tuple[str, ...] = ()
     filler_words: tuple[str, ...] = ()  # may come and go inside cue phrases ("face is crooked")
+    stop_words: tuple[str, ...] = ()  # words the word model ignores ("the", "for", "would")
     emoji: tuple[tuple[str, str], ...] = ()  # emoji read as words: "👍" is "ok"
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
@@ -187,6 +188,7 @@ class Vocabulary:
 
 _LIST_KEYS = (
     "common_words",
+    "stop_words",
     "negation",
     "negation_at_clause_start",
     "negation_exceptions",
