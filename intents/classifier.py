@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from intents.bilingual import Bilingual
-from intents.cues import ANYWHERE, family_name
+from intents.cues import ANYWHERE, CueMatch, CueSet, family_name, family_references
 from intents.emergency import EmergencyDetector
 from intents.matters import Matters
 from intents.lexicon import Lexicon
 from intents.message import ReadMessage
+from intents.model import NONE as MODEL_NONE
+from intents.model import NaiveBayes, features
 from intents.negation import NegationRules
 from intents.normalise import words
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
@@ -46,6 +48,15 @@ class _Tally:
     spans: dict[str, set[int]] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
     out_of_scope: float = 0.0
+    # Evidence for services the message turns down ("not the shopping", "the oil is grand"):
+    # with a service clearly declined, what is left is what the message asks for.
+    declined: dict[str, float] = field(default_factory=dict)
+
+    def decline(self, service: str, weight: float) -> None:
+        self.declined[service] = self.declined.get(service, 0.0) + weight
+
+    def declined_clearly(self, enough: float) -> bool:
+        return any(weight >= enough for weight in self.declined.values())
 
     def keep_only_after(self, position: int) -> None:
         """Drop services named only before ``position`` when some service is named after it."""
@@ -54,7 +65,7 @@ class _Tally:
             return
         for service in [s for s in self.scores if s not in after and self.spans.get(s)]:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
-            del self.scores[service]
+            self.decline(service, self.scores.pop(service))
 
     def drop_satisfied(self, satisfied: frozenset[int], enough: float) -> None:
         """Drop services named only in already-met clauses, when another is asked for elsewhere
@@ -66,12 +77,19 @@ class _Tally:
         for service in met:
             if service in self.scores:
                 self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
-                del self.scores[service]
+                self.decline(service, self.scores.pop(service))
 
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
         mine, theirs = self.spans.get(a, set()), self.spans.get(b, set())
         return mine <= theirs or theirs <= mine
+
+    def add_cue(self, term: Term, match: CueMatch[Term]) -> None:
+        """A cue entry: it covers the words its parts matched, which need not be adjacent."""
+        self.scores[term.target] = self.scores.get(term.target, 0.0) + term.weight
+        self.first[term.target] = min(self.first.get(term.target, match.start), match.start)
+        self.spans.setdefault(term.target, set()).update(match.covered)
+        self.evidence.setdefault(term.target, []).append(term.text)
 
     def add(self, term: Term, hit: Hit[Term], weight: float) -> None:
         self.scores[term.target] = self.scores.get(term.target, 0.0) + weight
@@ -98,6 +116,12 @@ class Classifier:
         terms += [(phrase_keys(k), Term(OUT_OF_SCOPE, w, k)) for k, w in language.out_of_scope]
         terms += [(phrase_keys(p), Term(NEUTRAL, 0.0, p)) for p in language.neutral_phrases]
         self._terms = PhraseIndex(_strongest(terms))
+        # Needs described without the service's words: "<heat_source> + <gone_out>".
+        service_cues = [
+            (cue, Term(service.id, self._thresholds.phrase_weight, cue))
+            for service in vocabulary.services
+            for cue in service.cues
+        ]
         emergency = language.emergency
         emergency_text = [
             *emergency.danger,
@@ -106,7 +130,11 @@ class Classifier:
             *emergency.weak,
             *(p for _, phrases in language.families for p in phrases),
         ]
-        content = [t.text for _, t in terms if t.target != NEUTRAL] + emergency_text
+        content = [
+            *(t.text for _, t in terms if t.target != NEUTRAL),
+            *(cue for cue, _ in service_cues),
+            *emergency_text,
+        ]
         matters = [p for _, entries in (*language.acts, *language.topics) for p in entries]
         known = [
             *content,
@@ -158,6 +186,9 @@ class Classifier:
             language.possessives,
         )
         fillers = frozenset(k for w in language.filler_words for k in phrase_keys(w))
+        self._service_cues: CueSet[Term] = CueSet(
+            service_cues, dict(language.families), self._thresholds.cue_window, fillers
+        )
         strong = frozenset(
             phrase_keys(word)[0]
             for service in vocabulary.services
@@ -175,8 +206,46 @@ class Classifier:
             fillers,
         )
         self._topics_first = frozenset(language.topics_first)
+        self._model_ignores = frozenset(
+            k
+            for w in (*language.stop_words, *language.filler_words, *language.possessives)
+            for k in phrase_keys(w)
+        )
+        self._model = NaiveBayes(self._model_documents(vocabulary))
         self._emoji = tuple(language.emoji)
         self._irish = bilingual.rules(self._thresholds.negation_scope)
+
+    def _model_documents(self, vocabulary: Vocabulary) -> list[tuple[list[str], str, float]]:
+        """What the word model learns from: everything in the routing file that names a
+        service (or, for "none", other business, other matters and conversation acts)."""
+        language = vocabulary.language
+        families = dict(language.families)
+        ignored = self._model_ignores
+        docs: list[tuple[list[str], str, float]] = []
+
+        def add(text: str, label: str, weight: float) -> None:
+            feats = features(phrase_keys(text), ignored)
+            if feats:
+                docs.append((feats, label, weight))
+
+        for service in vocabulary.services:
+            for phrase in service.phrases:
+                add(phrase, service.id, self._thresholds.phrase_weight)
+            for keyword, weight in service.keywords:
+                add(keyword, service.id, weight)
+            for example in service.examples:
+                add(example, service.id, self._thresholds.phrase_weight)
+            for cue in service.cues:
+                for name in family_references(cue):
+                    for phrase in families.get(name, ()):
+                        add(phrase, service.id, 0.5)
+        for term, weight in language.out_of_scope:
+            add(term, MODEL_NONE, weight)
+        for _, entries in (*language.topics, *language.acts):
+            for entry in entries:
+                if not family_references(entry):
+                    add(entry, MODEL_NONE, 0.5)
+        return docs
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -222,11 +291,34 @@ class Classifier:
             tally.keep_only_after(only_from)
         satisfied = self._negation.satisfied_positions(message)
         if satisfied:
-            tally.drop_satisfied(satisfied, self._thresholds.min_score)
+            tally.drop_satisfied(satisfied, self._thresholds.contrast_min_score)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
-            return self._matter(message, result, asks="?" in cut)
+            result = self._matter(message, result, asks="?" in cut)
+            if result.act is None and result.topic is None and not tally.out_of_scope:
+                return self._ask_model(message, result)
         return result
+
+    def _ask_model(self, message: ReadMessage, result: Classification) -> Classification:
+        """Nothing routed, no act, no other matter: when the rules saw too little of a service
+        ("scan" alone) and the word model is sure of the same one from the words around it, route it.
+        """
+        t = self._thresholds
+        guess = self._model.guess(features(message.keys, self._model_ignores))
+        if (
+            guess is None
+            or guess.label == MODEL_NONE
+            or guess.probability < t.model_min_probability
+            or guess.known < t.model_min_words
+            or not result.scores.get(guess.label)  # the rules saw some sign of it too
+        ):
+            return result
+        why = "word model: " + ", ".join(guess.words) + f" ({guess.probability:.0%})"
+        evidence = {**result.evidence, guess.label: (*result.evidence.get(guess.label, ()), why)}
+        return replace(
+            result, intent=guess.label, intents=(guess.label,), evidence=evidence,
+            score=result.scores.get(guess.label, 0.0),
+        )
 
     def _matter(self, message: ReadMessage, result: Classification, asks: bool) -> Classification:
         """A message that asks for no service: a conversation act, or another matter."""
@@ -248,6 +340,7 @@ class Classifier:
         helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
+        neutral: set[int] = set()  # "ring me back": words that count for nothing
         for hit in hits:
             span = range(hit.start, hit.end)
             hit_keys = message.keys[hit.start : hit.end]
@@ -255,9 +348,11 @@ class Classifier:
             factor = self._thresholds.fuzzy_penalty if corrected else 1.0
             for term in hit.payloads:
                 if term.target == NEUTRAL:
+                    neutral.update(span)
                     continue
                 if negated.intersection(span):
                     tally.evidence.setdefault("not:" + term.target, []).append(term.text)
+                    tally.decline(term.target, term.weight)
                     continue
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
@@ -268,6 +363,17 @@ class Classifier:
                     tally.add(term, hit, weight)
                     if term.target != helper:
                         need_spans.append((hit.start, hit.end))
+        if self._service_cues.size:
+            skip = (lambda hit, _: not neutral.isdisjoint(range(hit.start, hit.end))) if neutral else None
+            for match in self._service_cues.find(message.keys, skip):
+                term = match.payload
+                if negated.intersection(match.covered):
+                    tally.evidence.setdefault("not:" + term.target, []).append(term.text)
+                    tally.decline(term.target, term.weight)
+                    continue
+                tally.add_cue(term, match)
+                if term.target != helper:
+                    need_spans.append((match.start, match.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
         if helper is not None and roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
@@ -295,7 +401,10 @@ class Classifier:
         possible = weak is not None
         ranked = sorted(scores, key=lambda s: (-scores[s], tally.first[s]))
         best_score = scores[ranked[0]] if ranked else 0.0
-        if not ranked or best_score < t.min_score or tally.out_of_scope >= best_score:
+        # "the oil is grand, it's getting to the clinic": with a service clearly turned down,
+        # weaker evidence for another is enough.
+        least = t.contrast_min_score if tally.declined_clearly(t.min_score) else t.min_score
+        if not ranked or best_score < least or tally.out_of_scope >= best_score:
             return Classification(
                 text, None, score=best_score, possible_emergency=possible,
                 scores=scores, evidence=evidence,

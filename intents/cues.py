@@ -14,8 +14,12 @@ lift her arm" also matches "can't lift my arm". Every phrase is also matched as 
 Phrases written straight into an entry are matched only as written ("this is an emergency" is
 not "is this an emergency").
 
-Used for emergencies, weak danger cues, conversation acts and other matters. Everything is
-expanded and indexed once; matching costs a few dictionary look-ups per message word.
+Parts joined by " ... " instead must come in that order ("<cant_do> ... <cooking_task>": "can't
+lift a saucepan", not "I can cook, it's the shop I can't get to"); an entry uses one joiner.
+
+Used for emergencies, weak danger cues, conversation acts, other matters and the needs a service
+hears described indirectly. Everything is expanded and indexed once; matching costs a few
+dictionary look-ups per message word.
 """
 
 from __future__ import annotations
@@ -29,7 +33,18 @@ from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
 T = TypeVar("T")
 ANYWHERE = "~"
+IN_ORDER = "..."  # joins parts that must come in the order written
 _FAMILY = re.compile(r"^<\s*([a-z0-9_]+)\s*>$")
+_JOINER = re.compile(r"\+|\.\.\.")
+
+
+def entry_parts(entry: str) -> list[str]:
+    """The parts of an entry, joined by " + " (any order) or " ... " (in order)."""
+    return _JOINER.split(entry)
+
+
+def is_ordered(entry: str) -> bool:
+    return IN_ORDER in entry
 
 
 def family_name(alternative: str) -> str | None:
@@ -41,7 +56,7 @@ def family_name(alternative: str) -> str | None:
 def family_references(entry: str) -> list[str]:
     """Every family name an entry refers to (for validation)."""
     names = []
-    for part in entry.split("+"):
+    for part in entry_parts(entry):
         for alternative in part.strip().removeprefix(ANYWHERE).split("|"):
             name = family_name(alternative)
             if name is not None:
@@ -72,6 +87,7 @@ class _Entry(Generic[T]):
     text: str
     parts: int
     anywhere: frozenset[int]  # parts that may be anywhere in the message
+    ordered: bool = False  # parts must come in the order written (" ... ")
 
 
 def split_entry(
@@ -79,7 +95,7 @@ def split_entry(
 ) -> list[tuple[bool, list[tuple[tuple[str, ...], bool]]]]:
     """(anywhere?, [(alternative keys, from a family?)]) for each part, families expanded."""
     parts = []
-    for raw in entry.split("+"):
+    for raw in entry_parts(entry):
         part = raw.strip()
         anywhere = part.startswith(ANYWHERE)
         alternatives: list[tuple[tuple[str, ...], bool]] = []
@@ -112,7 +128,8 @@ class CueSet(Generic[T]):
             split = split_entry(text, families)
             number = len(self._entries)
             anywhere = frozenset(i for i, (far, _) in enumerate(split) if far)
-            self._entries.append(_Entry(payload, text, len(split), anywhere))
+            ordered = is_ordered(text)
+            self._entries.append(_Entry(payload, text, len(split), anywhere, ordered))
             for part_number, (_, alternatives) in enumerate(split):
                 parts.extend((keys, _Part(number, part_number)) for keys, _ in alternatives)
                 for keys, in_family in alternatives:
@@ -152,6 +169,15 @@ class CueSet(Generic[T]):
             entry = self._entries[number]
             if len(parts) != entry.parts:
                 continue
+            if entry.ordered:
+                chosen = _in_order([parts[p] for p in range(entry.parts)], self._window)
+                if chosen is None:
+                    continue
+                covered = frozenset(i for s in chosen for i in range(s[0], s[1]))
+                matches.append(
+                    CueMatch(entry.payload, entry.text, chosen[0][0], chosen[-1][1], covered)
+                )
+                continue
             near = [spans for p, spans in parts.items() if p not in entry.anywhere]
             span = _close_together(near, self._window)
             if span is None:
@@ -177,6 +203,21 @@ class CueSet(Generic[T]):
             for hit in self._lean.find_all(lean)
             if hit.end - hit.start >= 2
         ]
+
+
+def _in_order(parts: list[list[tuple[int, int]]], window: int) -> list[tuple[int, int]] | None:
+    """One span per part, each starting after the previous one ends, all inside ``window``
+    words: the spans chosen, or None."""
+    for first in parts[0]:
+        chosen = [first]
+        for spans in parts[1:]:
+            after = [s for s in spans if s[0] >= chosen[-1][1] and s[1] <= first[0] + window]
+            if not after:
+                break
+            chosen.append(min(after))
+        else:
+            return chosen
+    return None
 
 
 def _close_together(parts: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:

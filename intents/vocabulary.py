@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from intents.cues import ANYWHERE, family_references
+from intents.cues import ANYWHERE, IN_ORDER, entry_parts, family_references
 from intents.normalise import words
 
 KeyPath = tuple[str | int, ...]
@@ -46,6 +46,12 @@ class ServiceVocabulary:
     phrases: tuple[str, ...] = ()
     keywords: tuple[tuple[str, float], ...] = ()
     irish: IrishServiceVocabulary = field(default_factory=IrishServiceVocabulary)
+    # Needs described without the service's words: cue entries ("<heat_source> + <gone_out>"),
+    # each worth a phrase, matched within ``Thresholds.cue_window`` words.
+    cues: tuple[str, ...] = ()
+    # Whole messages in staff's own words that ask for this service: what the word model
+    # (intents/model.py) learns from, beside the phrases and keywords.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,10 @@ class Thresholds:
     negation_scope: int = 6  # how many words after "not" a negation reaches
     emergency_window: int = 8  # the most words an emergency entry with " + " may spread over
     max_chars: int = 2000  # longer messages are cut to this before classifying
+    contrast_min_score: float = 0.5  # enough evidence when another service is turned down
+    model_min_probability: float = 0.9  # the word model routes only when this sure
+    model_min_words: int = 2  # ... and it knows at least this many of the message's words
+    cue_window: int = 8  # the most words a service's cue entry with " + " may spread over
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +144,7 @@ class LanguageVocabulary:
     possessives: tuple[str, ...] = ()
     neutral_phrases: tuple[str, ...] = ()
     filler_words: tuple[str, ...] = ()  # may come and go inside cue phrases ("face is crooked")
+    stop_words: tuple[str, ...] = ()  # words the word model ignores ("the", "for", "would")
     emoji: tuple[tuple[str, str], ...] = ()  # emoji read as words: "👍" is "ok"
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
@@ -167,6 +178,9 @@ class Vocabulary:
         reader = _Reader()
         parsed_services = reader.services(services)
         parsed_language = reader.language(language, {s.id for s in parsed_services})
+        families = {name for name, _ in parsed_language.families}
+        for index, service in enumerate(parsed_services):
+            reader.cue_entries(service.cues, ("services", index, "cues"), families)
         if reader.problems:
             raise VocabularyError(reader.problems)
         return cls(parsed_services, parsed_language)
@@ -174,6 +188,7 @@ class Vocabulary:
 
 _LIST_KEYS = (
     "common_words",
+    "stop_words",
     "negation",
     "negation_at_clause_start",
     "negation_exceptions",
@@ -264,7 +279,9 @@ class _Reader:
             phrases = self.phrase_list(service.get("phrases", []), (*path, "phrases"))
             keywords = self.weights(service.get("keywords", {}), (*path, "keywords"))
             irish = self.irish_service(service.get("irish"), (*path, "irish"))
-            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish))
+            cues = self.phrase_list(service.get("cues", []), (*path, "cues"))
+            examples = self.phrase_list(service.get("examples", []), (*path, "examples"))
+            parsed.append(ServiceVocabulary(service_id, phrases, keywords, irish, cues, examples))
         return tuple(parsed)
 
     # -- language -------------------------------------------------------------------------
@@ -349,7 +366,12 @@ class _Reader:
     def cue_entries(self, entries: Sequence[str], path: KeyPath, families: set[str]) -> None:
         """Every part of every entry has words, and every "<name>" is a listed family."""
         for index, entry in enumerate(entries):
-            for part in entry.split("+"):
+            if IN_ORDER in entry and "+" in entry:
+                self.problem(
+                    (*path, index),
+                    "joins parts with both '+' (any order) and '...' (in order); use one",
+                )
+            for part in entry_parts(entry):
                 alternatives = part.strip().removeprefix(ANYWHERE).split("|")
                 if not any(words(alt) for alt in alternatives):
                     self.problem(

@@ -19,7 +19,8 @@ from tests.intents.conftest import DATA, load_cases
 SETS = [
     pytest.param(DATA / f"{name}_messages.yaml", id=name)
     for name in (
-        "round2_everyday", "round2_safety", "round2_hard", "safety_dev", "safety_dev2"
+        "round2_everyday", "round2_safety", "round2_hard", "safety_dev", "safety_dev2",
+        "classify_dev",
     )
 ]
 
@@ -41,3 +42,24 @@ def test_plain_requests_raise_no_possible_emergency(path: Path, classifier: Clas
         if c.group in ("in_scope", "multi") and classifier.classify(c.text).possible_emergency
     ]
     assert not flagged
+
+
+# Routing on the round-2 sets after the classify work (studied, not blind: regression guards, a
+# little below the figures reached; classify_dev is the classify engineer's own wording).
+ROUTING_FLOORS = [
+    pytest.param("round2_everyday", 0.95, 0.95, 0.92, id="round2_everyday"),
+    pytest.param("round2_safety", 0.93, 0.95, 0.75, id="round2_safety"),
+    pytest.param("round2_hard", 0.85, 0.85, 0.95, id="round2_hard"),
+    pytest.param("classify_dev", 0.88, 0.9, 0.95, id="classify_dev"),
+]
+
+
+@pytest.mark.parametrize(("name", "in_scope", "multi", "out_of_scope"), ROUTING_FLOORS)
+def test_round2_routing_does_not_slip(
+    name: str, in_scope: float, multi: float, out_of_scope: float, classifier: Classifier
+) -> None:
+    report = evaluate(load_cases(DATA / f"{name}_messages.yaml"), classifier.classify, classifier.services)
+    misses = [o.case.text for o in report.misses]
+    assert report.groups["in_scope"].rate >= in_scope, misses
+    assert report.groups["multi"].rate >= multi, misses
+    assert report.out_of_scope_rejection.rate >= out_of_scope, misses

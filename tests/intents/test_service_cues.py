@@ -1,0 +1,138 @@
+"""Needs described without a service's words (cues:), a service turned down, and the word model.
+
+Each mechanism alone on a tiny vocabulary, then on the shipped file (messages written for these
+tests, not taken from the labelled sets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from intents.classifier import Classifier
+from intents.cues import CueSet
+from intents.model import NaiveBayes, features
+from intents.phrase_index import phrase_keys
+from intents.vocabulary import Vocabulary, VocabularyError
+
+FAMILIES = {
+    "heat_source": ["range", "stove", "radiators"],
+    "gone_out": ["gone out", "stone cold", "nothing left"],
+    "cant_do": ["cant", "not able to"],
+    "cooking_task": ["cook", "lift a saucepan"],
+}
+
+
+def _tiny(services: list[dict[str, Any]], language: dict[str, Any] | None = None) -> Classifier:
+    return Classifier(Vocabulary.from_mapping(services, {"families": FAMILIES, **(language or {})}))
+
+
+FUEL = {"id": "fuel", "phrases": ["fuel delivery"], "keywords": {"coal": 1.0},
+        "cues": ["<heat_source> + <gone_out>"]}
+MEALS = {"id": "meals", "phrases": ["hot meals"], "keywords": {"dinner": 1.0},
+         "cues": ["<cant_do> ... <cooking_task>"]}
+SHOP = {"id": "shop", "phrases": ["shopping"], "keywords": {"shop": 1.0}}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the radiators are stone cold", "nothing left for the range", "the stove has gone out"],
+    ids=["after", "before", "fillers"],
+)
+def test_a_cue_routes_a_need_described_without_the_service_words(text: str) -> None:
+    result = _tiny([FUEL, SHOP]).classify(text)
+    assert result.intent == "fuel"
+    assert "<heat_source> + <gone_out>" in result.evidence["fuel"]
+
+
+def test_parts_joined_by_dots_must_come_in_order() -> None:
+    classifier = _tiny([MEALS, SHOP])
+    assert classifier.classify("I can't lift a saucepan any more").intent == "meals"
+    backwards = classifier.classify("I can cook fine but I can't get to the shop")
+    assert backwards.intents == ("shop",)
+
+
+def test_in_order_spans_are_found() -> None:
+    cues: CueSet[str] = CueSet([("a ... b", "x")], {}, window=4)
+    assert cues.find(phrase_keys("a then b"))
+    assert not cues.find(phrase_keys("b then a"))
+    assert not cues.find(phrase_keys("a one two three four b"))  # beyond the window
+
+
+def test_a_negated_cue_counts_for_nothing() -> None:
+    classifier = _tiny([FUEL, SHOP], {"negation": ["not"]})
+    result = classifier.classify("not that the range has gone out. I need shopping")
+    assert result.intents == ("shop",)
+    assert "<heat_source> + <gone_out>" in result.evidence["not:fuel"]
+
+
+def test_a_service_turned_down_leaves_weaker_evidence_enough() -> None:
+    language = {"negation": ["dont want"], "satisfied_cues": ["is grand"]}
+    services = [
+        {"id": "fuel", "phrases": ["fuel delivery"], "keywords": {"coal": 1.0}},
+        {"id": "lift", "phrases": ["a lift"], "keywords": {"clinic": 0.6}},
+    ]
+    classifier = _tiny(services, language)
+    assert classifier.classify("the clinic on Tuesday").intent is None  # 0.6 < 0.75
+    assert classifier.classify("I dont want coal, it's the clinic on Tuesday").intent == "lift"
+
+
+@pytest.mark.parametrize(
+    ("services", "problem"),
+    [
+        ([{**FUEL, "cues": ["<heat_source> + <nope>"]}], "'<nope>' is not a word family"),
+        ([{**FUEL, "cues": ["<heat_source> + <gone_out> ... cold"]}], "use one"),
+    ],
+    ids=["unknown-family", "mixed-joiners"],
+)
+def test_bad_cues_are_reported(services: list[dict[str, Any]], problem: str) -> None:
+    with pytest.raises(VocabularyError, match=problem):
+        Vocabulary.from_mapping(services, {"families": FAMILIES})
+
+
+def test_naive_bayes_learns_and_names_the_deciding_words() -> None:
+    docs = [
+        (features(phrase_keys("bag of coal"), frozenset()), "fuel", 1.0),
+        (features(phrase_keys("the range is cold"), frozenset()), "fuel", 1.0),
+        (features(phrase_keys("hot dinner"), frozenset()), "meals", 1.0),
+        (features(phrase_keys("bin collection"), frozenset()), "none", 1.0),
+    ]
+    model = NaiveBayes(docs)
+    guess = model.guess(features(phrase_keys("the range is cold again"), frozenset()))
+    assert guess is not None and guess.label == "fuel"
+    assert "rang" in guess.words  # the deciding words as keys (stems): "range" -> "rang"
+    assert model.guess(features(phrase_keys("zebra crossing"), frozenset())) is None
+
+
+def test_the_word_model_needs_the_rules_to_have_seen_the_service() -> None:
+    services = [
+        {"id": "lift", "phrases": ["a lift"], "keywords": {"clinic": 0.6},
+         "examples": ["a lift to the clinic in sligo, I have no car"]},
+        {**SHOP, "examples": ["a few groceries from the village"]},
+    ]
+    classifier = _tiny(services, {"stop_words": ["the", "in", "to", "have"]})
+    routed = classifier.classify("the clinic in sligo and no car")  # rules: clinic 0.6 only
+    assert routed.intent == "lift"
+    assert any(e.startswith("word model:") for e in routed.evidence["lift"])
+    assert classifier.classify("sligo and no car").intent is None  # the rules saw nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("the boiler is clicking and the oil gauge is in the red", ("fuel_delivery",)),
+        ("not a soul has called to me since Christmas", ("friendly_call",)),
+        ("she can't get to Castlebar for her scan, she has no car", ("medical_transport",)),
+        ("the presses are bare", ("groceries",)),
+        ("he's been eating nothing but cornflakes", ("hot_meals",)),
+        ("the fridge is full, thanks, it's coal I'm short of", ("fuel_delivery",)),
+        ("I don't want dinners, I can cook grand, it's the shop I can't get to", ("groceries",)),
+        ("turf and a few groceries", ("fuel_delivery", "groceries")),
+        ("ring me back about my request", ()),
+    ],
+    ids=["fuel", "friendly", "transport", "groceries", "meals", "satisfied", "negation", "two",
+         "ring-back"],
+)
+def test_shipped_file_hears_indirect_needs(classifier: Classifier, text: str, intents: tuple[str, ...]) -> None:
+    assert classifier.classify(text).intents == intents
