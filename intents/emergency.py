@@ -111,12 +111,16 @@ class EmergencyDetector:
             return None
         context = self._context(message)
         found = self._weak.find(message.keys, lambda hit, _: context.explains(hit, DANGER))
-        found = [m for m in found if not self._denied(message, m.covered)]
+        alarm = frozenset(i for m in found for i in m.covered)
+        found = [m for m in found if not self._denied(message, m.covered, alarm)]
         return found[0].text if found else None
 
-    def _denied(self, message: ReadMessage, covered: frozenset[int]) -> bool:
+    def _denied(
+        self, message: ReadMessage, covered: frozenset[int], alarm: frozenset[int] = frozenset()
+    ) -> bool:
         """A negator just before one of the match's words, and not one of them: "no smell or
-        leak", "the bins not gas", "it wasn't a stroke"."""
+        leak", "the bins not gas", "it wasn't a stroke". The words of other alarming phrases
+        found in the message are crossed too: "not a heart attack" denies "attack(ed)"."""
         if not self._negators.size:
             return False
         negators = {hit.end: hit.start for hit in self._negators.find_all(message.keys)}
@@ -138,7 +142,9 @@ class EmergencyDetector:
                 link = links.get(position)
                 if link is not None:
                     position = link
-                elif message.keys[position - 1] in self._fillers:
+                elif message.keys[position - 1] in self._fillers or (
+                    position - 1 in alarm and position - 1 not in covered
+                ):
                     position -= 1
                 else:
                     break
@@ -162,10 +168,12 @@ class EmergencyDetector:
 
     def _detect_phrases(self, context: _Context) -> EmergencyFinding | None:
         message = context.message
+        found = self._cues.find(message.keys, context.explains)
+        alarm = frozenset(i for m in found for i in m.covered)
         found = [
             m
-            for m in self._cues.find(message.keys, context.explains)
-            if m.payload == SELF_HARM or not self._denied(message, m.covered)  # self-harm: always
+            for m in found
+            if m.payload == SELF_HARM or not self._denied(message, m.covered, alarm)  # self-harm: always
         ]
         if not found:
             return None

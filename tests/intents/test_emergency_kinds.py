@@ -81,6 +81,8 @@ DANGER = {
     "ga-child-tablets": "Shlog an páiste cúpla piolla de mo chuid",
     "ga-dementia-dark": "Tá néaltrú ar Mham agus d'imigh sí amach ag siúl, tá sé ag éirí dorcha",
     "ga-neighbour": "Tá na cuirtíní dúnta le cúpla lá agus níl sé ag oscailt an dorais",
+    "ga-not-seen": "Níl mo chomharsa feicthe le seachtain agus tá an post ag carnadh",
+    "ga-not-home-dark": "Níor tháinig Daid abhaile, tá néaltrú air agus tá sé dorcha",
 }
 SELF_HARM = {
     "love-after-tonight": "please let my mother know I love her. I won't be around after tonight",
@@ -138,6 +140,8 @@ NOT_EMERGENCY = {
     "ambulance-transfer": "the hospital is sending an ambulance to bring him home on Friday",
     "ga-news": "An raibh tine i mBéal an Átha aréir? Chuala mé faoi ar an raidió",
     "ga-hearsay-stroke": "Bhí stróc air i mí Feabhra agus tá sé ag siúl arís anois",
+    "hospital-with-stroke": "he was in hospital with a stroke, he's home now and needs meals",
+    "not-a-heart-attack": "it's not a heart attack, the doctor says it's indigestion",
 }
 
 
@@ -273,3 +277,10 @@ def test_hearsay_before_an_alarm_that_shares_a_word_with_it() -> None:
     c = _small({"danger": ["theres a fire"], "past_time_before": ["was there a"]})
     assert c.classify("theres a fire").is_emergency
     assert not c.classify("was there a fire on Main Street last night").is_emergency
+
+
+def test_a_negator_reaches_across_the_words_of_another_alarm() -> None:
+    # "attack" alone is an alarm (an assault) and also the end of "heart attack"
+    c = _small({"danger": ["heart attack", "attacked"], "negators": ["not"]}, filler_words=["a"])
+    assert c.classify("I think he was attacked").is_emergency
+    assert not c.classify("it's not a heart attack, the doctor says indigestion").is_emergency
