@@ -69,6 +69,10 @@ DANGER = {
     # falls, bleeding, water
     "roof-blood": "he fell off the roof and there's blood coming from his head",
     "slurry": "a calf broke loose and my son fell into the slurry pit",
+    # the figures of speech above must not hide these
+    "gasping-then-dinner": "he's gasping, I was trying to give him his dinner",
+    "ambulance-to-hospital": "please send an ambulance to take him to hospital",
+    "smoke-then-gasping": "I'm gasping, the smoke is everywhere",
     # Irish
     "ga-stopped-breathing": "Stop sé ag análú go tobann",
     "ga-cant-breathe-blue": "Ní féidir léi análú, tá sí ag dul gorm",
