@@ -268,7 +268,7 @@ class Classifier:
                 if symbol in cut:
                     cut = cut.replace(symbol, f" {meaning} ")
         message = ReadMessage.read(cut, self._lexicon, irish)
-        finding = self._emergency.detect(message)
+        finding, weak = self._emergency.examine(message)
         if finding and not finding.declared:
             return _emergency(text, finding.kind, finding.entry)
         if finding:  # "it's an emergency": the emergency reply unless something else is asked
@@ -276,7 +276,7 @@ class Classifier:
             if result.intent is None and not result.candidates and result.topic is None:
                 return _emergency(text, finding.kind, finding.entry)
             return result
-        return self._classify_rest(text, cut, message, irish, self._emergency.weak(message))
+        return self._classify_rest(text, cut, message, irish, weak)
 
     def _classify_rest(
         self, text: str, cut: str, message: ReadMessage, irish: bool, weak: str | None

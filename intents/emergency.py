@@ -92,24 +92,35 @@ class EmergencyDetector:
         self._links = _index(vocabulary.negator_links)
         self._fillers = fillers
 
-    def _context(self, message: ReadMessage) -> _Context:
+    def ordinary_positions(self, message: ReadMessage) -> set[int]:
+        """The words of the message's ordinary phrases ("dying for", "fire brigade")."""
         ordinary: set[int] = set()
         for hit in self._ordinary.find_all(message.keys):
             ordinary.update(range(hit.start, hit.end))
         if self._ordinary_cues.size:
             for match in self._ordinary_cues.find(message.keys):
                 ordinary.update(match.covered)
-        return _Context(message, ordinary, self._past, self._past_before, self._present)
+        return ordinary
+
+    def examine(self, message: ReadMessage) -> tuple[EmergencyFinding | None, str | None]:
+        """The emergency found, else None and the weak danger cue, if any."""
+        context = _Context(message, self)
+        finding = self._detect_phrases(context) or self._detect_alone(context)
+        if finding is not None:
+            return finding, None
+        return None, self._weak_cue(context)
 
     def detect(self, message: ReadMessage) -> EmergencyFinding | None:
-        context = self._context(message)
-        return self._detect_phrases(context) or self._detect_alone(context)
+        return self.examine(message)[0]
 
     def weak(self, message: ReadMessage) -> str | None:
         """The weak danger cue in the message, if any (only asked when no emergency was found)."""
+        return self._weak_cue(_Context(message, self))
+
+    def _weak_cue(self, context: _Context) -> str | None:
+        message = context.message
         if not self._weak.size or self._resolved.find_all(message.keys):
             return None
-        context = self._context(message)
         found = self._weak.find(message.keys, lambda hit, _: context.explains(hit, DANGER))
         alarm = frozenset(i for m in found for i in m.covered)
         found = [m for m in found if not self._denied(message, m.covered, alarm)]
@@ -194,25 +205,29 @@ def _shaky(message: ReadMessage, hit: Hit[Any]) -> bool:
 class _Context:
     """What can explain an alarming phrase away in one message."""
 
-    def __init__(
-        self,
-        message: ReadMessage,
-        ordinary: set[int],
-        past: PhraseIndex[str],
-        past_before: PhraseIndex[str],
-        present: PhraseIndex[str],
-    ) -> None:
+    def __init__(self, message: ReadMessage, detector: EmergencyDetector) -> None:
         self.message = message
-        self._ordinary = ordinary
+        self._detector = detector
+        self._loaded = False  # looked up when the first alarming words are found (few messages)
         self._corrected = any(message.corrected)
-        self._past = past.find_all(message.keys)
-        self._past_before = past_before.find_all(message.keys)
+        self._ordinary: set[int] = set()
+        self._past: list[Hit[str]] = []
+        self._past_before: list[Hit[str]] = []
         self._present: list[int] = []
+
+    def _load(self) -> None:
+        detector, keys = self._detector, self.message.keys
+        self._ordinary = detector.ordinary_positions(self.message)
+        self._past = detector._past.find_all(keys)
+        self._past_before = detector._past_before.find_all(keys)
         if self._past:
-            self._present = [hit.start for hit in present.find_all(message.keys)]
+            self._present = [hit.start for hit in detector._present.find_all(keys)]
+        self._loaded = True
 
     def explains(self, hit: Hit[Any], kind: str) -> bool:
         """An ordinary phrase, a shaky spelling correction, or (for danger) the past."""
+        if not self._loaded:
+            self._load()
         # Each test is skipped when the message has nothing it could find (most messages).
         # An ordinary phrase explains the alarming words it ends ("gasping" in "gasping for a
         # proper dinner", "someone in my house" in "someone in my house who"), not those that
