@@ -11,6 +11,7 @@ detection counts them as Irish.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,9 @@ from intents.vocabulary import (
     LanguageVocabulary,
     Vocabulary,
 )
+
+
+_FAMILY = re.compile(r"<\s*[a-z0-9_]+\s*>")  # "<someone>" in an entry names a family, not words
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,10 @@ class Bilingual:
             (demutate(fold(wrong).strip()), demutate_phrase(right))
             for wrong, right in irish.spellings
         )
+        families = (
+            *language.families,
+            *((name, self._phrases(phrases)) for name, phrases in irish.families),
+        )
         merged = replace(
             language,
             common_words=(*language.common_words, *self._phrases(irish.stop_words)),
@@ -122,7 +130,10 @@ class Bilingual:
             possessives=(*language.possessives, *self._phrases(irish.possessives)),
             neutral_phrases=(*language.neutral_phrases, *self._phrases(irish.neutral_phrases)),
             out_of_scope=(*language.out_of_scope, *self._weights(irish.out_of_scope)),
-            emergency=self._emergency(language.emergency, irish.emergency),
+            families=families,
+            emergency=replace(
+                self._emergency(language.emergency, irish.emergency), families=families
+            ),
         )
         return replace(vocabulary, services=services, language=merged)
 
@@ -137,6 +148,12 @@ class Bilingual:
             not_emergency=(*english.not_emergency, *self._phrases(irish.not_emergency)),
             past_time=(*english.past_time, *self._phrases(irish.past_time)),
             past_time_before=(*english.past_time_before, *self._phrases(irish.past_time_before)),
+            present_time=(*english.present_time, *self._phrases(irish.present_time)),
+            resolved=(*english.resolved, *self._phrases(irish.resolved)),
+            weak=(*english.weak, *self._phrases(irish.weak)),
+            negators=(*english.negators, *self._phrases(irish.negators)),
+            negator_links=(*english.negator_links, *self._phrases(irish.negator_links)),
+            declared=(*english.declared, *self._phrases(irish.declared)),
         )
 
 
@@ -149,10 +166,11 @@ def irish_words(vocabulary: Vocabulary, english: frozenset[str] = frozenset()) -
         texts += service.irish.phrases
         texts += [keyword for keyword, _ in service.irish.keywords]
     texts += _all_lists(irish)
+    texts += [phrase for _, phrases in irish.families for phrase in phrases]
     return frozenset(
         word if word in english else demutate(word)
         for text in texts
-        for word in words(text.replace("+", " ").replace("|", " "))
+        for word in words(_FAMILY.sub(" ", text).replace("+", " ").replace("|", " "))
         if word.isalpha()
     )
 
@@ -213,4 +231,10 @@ def _all_lists(lists: IrishLanguageVocabulary) -> list[str]:
         *emergency.not_emergency,
         *emergency.past_time,
         *emergency.past_time_before,
+        *emergency.present_time,
+        *emergency.resolved,
+        *emergency.weak,
+        *emergency.negators,
+        *emergency.negator_links,
+        *emergency.declared,
     ]

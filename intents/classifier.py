@@ -268,16 +268,20 @@ class Classifier:
                 if symbol in cut:
                     cut = cut.replace(symbol, f" {meaning} ")
         message = ReadMessage.read(cut, self._lexicon, irish)
-        finding = self._emergency.detect(message)
-        if finding:
-            return Classification(
-                text=text,
-                intent=EMERGENCY,
-                score=1.0,
-                emergency_kind=finding.kind,
-                evidence={EMERGENCY: (finding.entry,)},
-            )
-        weak = self._emergency.weak(message)
+        finding, weak = self._emergency.examine(message)
+        if finding and not finding.declared:
+            return _emergency(text, finding.kind, finding.entry)
+        if finding:  # "it's an emergency": the emergency reply unless something else is asked
+            result = self._classify_rest(text, cut, message, irish, finding.entry)
+            if result.intent is None and not result.candidates and result.topic is None:
+                return _emergency(text, finding.kind, finding.entry)
+            return result
+        return self._classify_rest(text, cut, message, irish, weak)
+
+    def _classify_rest(
+        self, text: str, cut: str, message: ReadMessage, irish: bool, weak: str | None
+    ) -> Classification:
+        """Everything after the emergency check: a service, another matter or an act."""
         if self._topics_first:
             first = self._matters.topic(message, self._topics_first)
             if first is not None:  # "I live in Galway ...": never routed to a service
@@ -435,6 +439,12 @@ class Classifier:
             scores=scores,
             evidence=evidence,
         )
+
+
+def _emergency(text: str, kind: str, entry: str) -> Classification:
+    return Classification(
+        text=text, intent=EMERGENCY, score=1.0, emergency_kind=kind, evidence={EMERGENCY: (entry,)}
+    )
 
 
 def _strongest(

@@ -17,6 +17,10 @@ not "is this an emergency").
 Parts joined by " ... " instead must come in that order ("<cant_do> ... <cooking_task>": "can't
 lift a saucepan", not "I can cook, it's the shop I can't get to"); an entry uses one joiner.
 
+With ``distinct`` (the emergency cues), one wording never stands for two parts of an entry:
+"said my goodbyes" is in both <goodbye> and <ending>, and must not alone satisfy
+"<goodbye> + <ending>". Each part needs words of its own, not inside another part's words.
+
 Used for emergencies, weak danger cues, conversation acts, other matters and the needs a service
 hears described indirectly. Everything is expanded and indexed once; matching costs a few
 dictionary look-ups per message word.
@@ -118,9 +122,11 @@ class CueSet(Generic[T]):
         families: Mapping[str, Sequence[str]],
         window: int,
         fillers: frozenset[str] = frozenset(),
+        distinct: bool = False,
     ) -> None:
         self._window = window
         self._fillers = fillers
+        self._distinct = distinct
         self._entries: list[_Entry[T]] = []
         parts: list[tuple[tuple[str, ...], _Part]] = []
         lean: list[tuple[tuple[str, ...], _Part]] = []  # the phrases without their fillers
@@ -169,6 +175,8 @@ class CueSet(Generic[T]):
             entry = self._entries[number]
             if len(parts) != entry.parts:
                 continue
+            if self._distinct and entry.parts > 1 and not _separate(list(parts.values())):
+                continue  # one wording standing for two parts
             if entry.ordered:
                 chosen = _in_order([parts[p] for p in range(entry.parts)], self._window)
                 if chosen is None:
@@ -203,6 +211,25 @@ class CueSet(Generic[T]):
             for hit in self._lean.find_all(lean)
             if hit.end - hit.start >= 2
         ]
+
+
+def _separate(parts: list[list[tuple[int, int]]]) -> bool:
+    """One span per part with none inside another (or the same): each part has words of its
+    own. Parts and spans are few, so a small search is enough."""
+
+    def inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return b[0] <= a[0] and a[1] <= b[1]
+
+    def search(index: int, chosen: list[tuple[int, int]]) -> bool:
+        if index == len(parts):
+            return True
+        return any(
+            search(index + 1, [*chosen, span])
+            for span in parts[index]
+            if not any(inside(span, c) or inside(c, span) for c in chosen)
+        )
+
+    return search(0, [])
 
 
 def _in_order(parts: list[list[tuple[int, int]]], window: int) -> list[tuple[int, int]] | None:

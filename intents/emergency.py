@@ -10,6 +10,14 @@ explained away by the past: it always gets the Samaritans reply.
 ``weak`` entries are danger cues too uncertain for the emergency reply ("someone at the door
 at night"): they only raise ``possible_emergency``, so the bot leads with 112/999 and still
 gives the best service.
+
+``not_emergency`` entries may be cue entries too ("heart stopped | heart attack + <shock_object>":
+"my heart stopped when I saw the bill"). A ``negators`` word just before an alarming phrase,
+with only filler words or ``negator_links`` between, denies it ("no smell of gas", "the smell
+was the bins not gas", "it wasn't a stroke"), unless the negator is one of the entry's own words
+("not breathing", "níl sé ag análú"). ``declared`` entries ("it's an emergency") say nothing of
+what is wrong: the finding is marked ``declared`` and the classifier gives the emergency reply
+only when the message asks for nothing else.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from intents.cues import CueSet
+from intents.cues import IN_ORDER, CueSet
 from intents.message import ReadMessage
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 from intents.vocabulary import EmergencyVocabulary
@@ -26,6 +34,9 @@ from intents.vocabulary import EmergencyVocabulary
 DANGER = "danger"
 SELF_HARM = "self_harm"
 WEAK = "weak"
+DECLARED = "declared"  # "this is an emergency": danger, when nothing else is asked for
+ORDINARY = "ordinary"
+_DENIAL_REACH = 4  # at most this many filler or link words between a negator and the alarm
 _PAST_REACH = 6  # "last year" explains away an alarming phrase up to this many words away
 # A spelling-corrected word only counts for an emergency when it is this long: short words sit
 # too close to ordinary ones ("chopping" is one letter from "choking" once stemmed).
@@ -35,10 +46,13 @@ _ALONE_EXTRA_WORDS = 2  # "stroke", "stroke help now": a danger_alone entry plus
 
 @dataclass(frozen=True, slots=True)
 class EmergencyFinding:
-    """Which kind of emergency, and the vocabulary entry that decided it."""
+    """Which kind of emergency, and the vocabulary entry that decided it. ``declared``: only a
+    ``declared`` entry was found ("it's an emergency"), which the classifier weighs against
+    the rest of the message."""
 
     kind: str
     entry: str
+    declared: bool = False
 
 
 class EmergencyDetector:
@@ -57,30 +71,96 @@ class EmergencyDetector:
         families = dict(vocabulary.families)
         entries = [(text, SELF_HARM) for text in vocabulary.self_harm]
         entries += [(text, DANGER) for text in vocabulary.danger]
-        self._cues = CueSet(entries, families, window, fillers)
-        self._weak = CueSet([(text, WEAK) for text in vocabulary.weak], families, window, fillers)
+        entries += [(text, DECLARED) for text in vocabulary.declared]
+        self._cues = CueSet(entries, families, window, fillers, distinct=True)
+        self._weak = CueSet(
+            [(text, WEAK) for text in vocabulary.weak], families, window, fillers, distinct=True
+        )
         self._service_keys = service_keys
         self._alone = _index(vocabulary.danger_alone)
-        self._ordinary = _index(vocabulary.not_emergency)
+        plain = [p for p in vocabulary.not_emergency if not _is_cue(p)]
+        self._ordinary = _index(plain)
+        self._ordinary_cues = CueSet(
+            [(p, ORDINARY) for p in vocabulary.not_emergency if _is_cue(p)],
+            families, window, fillers, distinct=True,
+        )
         self._past = _index([*vocabulary.past_time, *vocabulary.resolved])
         self._resolved = _index(vocabulary.resolved)
         self._past_before = _index(vocabulary.past_time_before)
         self._present = _index(vocabulary.present_time)
+        self._negators = _index(vocabulary.negators)
+        self._links = _index(vocabulary.negator_links)
+        self._fillers = fillers
 
-    def _context(self, message: ReadMessage) -> _Context:
-        return _Context(message, self._ordinary, self._past, self._past_before, self._present)
+    def ordinary_positions(self, message: ReadMessage) -> set[int]:
+        """The words of the message's ordinary phrases ("dying for", "fire brigade")."""
+        ordinary: set[int] = set()
+        for hit in self._ordinary.find_all(message.keys):
+            ordinary.update(range(hit.start, hit.end))
+        if self._ordinary_cues.size:
+            for match in self._ordinary_cues.find(message.keys):
+                ordinary.update(match.covered)
+        return ordinary
+
+    def examine(self, message: ReadMessage) -> tuple[EmergencyFinding | None, str | None]:
+        """The emergency found, else None and the weak danger cue, if any."""
+        context = _Context(message, self)
+        finding = self._detect_phrases(context) or self._detect_alone(context)
+        if finding is not None:
+            return finding, None
+        return None, self._weak_cue(context)
 
     def detect(self, message: ReadMessage) -> EmergencyFinding | None:
-        context = self._context(message)
-        return self._detect_phrases(context) or self._detect_alone(context)
+        return self.examine(message)[0]
 
     def weak(self, message: ReadMessage) -> str | None:
         """The weak danger cue in the message, if any (only asked when no emergency was found)."""
+        return self._weak_cue(_Context(message, self))
+
+    def _weak_cue(self, context: _Context) -> str | None:
+        message = context.message
         if not self._weak.size or self._resolved.find_all(message.keys):
             return None
-        context = self._context(message)
         found = self._weak.find(message.keys, lambda hit, _: context.explains(hit, DANGER))
+        alarm = frozenset(i for m in found for i in m.covered)
+        found = [m for m in found if not self._denied(message, m.covered, alarm)]
         return found[0].text if found else None
+
+    def _denied(
+        self, message: ReadMessage, covered: frozenset[int], alarm: frozenset[int] = frozenset()
+    ) -> bool:
+        """A negator just before one of the match's words, and not one of them: "no smell or
+        leak", "the bins not gas", "it wasn't a stroke". The words of other alarming phrases
+        found in the message are crossed too: "not a heart attack" denies "attack(ed)"."""
+        if not self._negators.size:
+            return False
+        negators = {hit.end: hit.start for hit in self._negators.find_all(message.keys)}
+        if not negators:
+            return False
+        links = {hit.end: hit.start for hit in self._links.find_all(message.keys)}
+        for start in sorted(covered):
+            if start - 1 in covered:
+                continue  # not the first word of a run of the match's words
+            position, steps = start, 0
+            while position > 0 and steps <= _DENIAL_REACH:
+                if message.clauses[position - 1] != message.clauses[start]:
+                    break
+                opener = negators.get(position)
+                if opener is not None:
+                    if covered.isdisjoint(range(opener, position)):
+                        return True
+                    break
+                link = links.get(position)
+                if link is not None:
+                    position = link
+                elif message.keys[position - 1] in self._fillers or (
+                    position - 1 in alarm and position - 1 not in covered
+                ):
+                    position -= 1
+                else:
+                    break
+                steps += 1
+        return False
 
     def _detect_alone(self, context: _Context) -> EmergencyFinding | None:
         message = context.message
@@ -91,15 +171,27 @@ class EmergencyDetector:
             others = (*message.keys[: hit.start], *message.keys[hit.end :])
             if any(key in self._service_keys for key in others):
                 continue  # "emergency prescription", "fire turf": a request, not an alarm
-            if extra <= _ALONE_EXTRA_WORDS and not context.explains(hit, DANGER):
+            if extra > _ALONE_EXTRA_WORDS or context.explains(hit, DANGER):
+                continue
+            if not self._denied(message, frozenset(range(hit.start, hit.end))):  # "no fire"
                 return EmergencyFinding(DANGER, hit.payloads[0])
         return None
 
     def _detect_phrases(self, context: _Context) -> EmergencyFinding | None:
-        found = self._cues.find(context.message.keys, context.explains)
+        message = context.message
+        found = self._cues.find(message.keys, context.explains)
+        alarm = frozenset(i for m in found for i in m.covered)
+        found = [
+            m
+            for m in found
+            if m.payload == SELF_HARM or not self._denied(message, m.covered, alarm)  # self-harm: always
+        ]
         if not found:
             return None
-        best = min(found, key=lambda m: m.payload != SELF_HARM)  # self-harm first, then order
+        # self-harm first, then danger, then a declared emergency; in the order of the entries
+        best = min(found, key=lambda m: (m.payload != SELF_HARM, m.payload == DECLARED))
+        if best.payload == DECLARED:
+            return EmergencyFinding(DANGER, best.text, declared=True)
         return EmergencyFinding(best.payload, best.text)
 
 
@@ -113,29 +205,34 @@ def _shaky(message: ReadMessage, hit: Hit[Any]) -> bool:
 class _Context:
     """What can explain an alarming phrase away in one message."""
 
-    def __init__(
-        self,
-        message: ReadMessage,
-        ordinary: PhraseIndex[str],
-        past: PhraseIndex[str],
-        past_before: PhraseIndex[str],
-        present: PhraseIndex[str],
-    ) -> None:
+    def __init__(self, message: ReadMessage, detector: EmergencyDetector) -> None:
         self.message = message
-        self._ordinary: set[int] = set()
-        for hit in ordinary.find_all(message.keys):
-            self._ordinary.update(range(hit.start, hit.end))
+        self._detector = detector
+        self._loaded = False  # looked up when the first alarming words are found (few messages)
         self._corrected = any(message.corrected)
-        self._past = past.find_all(message.keys)
-        self._past_before = past_before.find_all(message.keys)
+        self._ordinary: set[int] = set()
+        self._past: list[Hit[str]] = []
+        self._past_before: list[Hit[str]] = []
         self._present: list[int] = []
+
+    def _load(self) -> None:
+        detector, keys = self._detector, self.message.keys
+        self._ordinary = detector.ordinary_positions(self.message)
+        self._past = detector._past.find_all(keys)
+        self._past_before = detector._past_before.find_all(keys)
         if self._past:
-            self._present = [hit.start for hit in present.find_all(message.keys)]
+            self._present = [hit.start for hit in detector._present.find_all(keys)]
+        self._loaded = True
 
     def explains(self, hit: Hit[Any], kind: str) -> bool:
         """An ordinary phrase, a shaky spelling correction, or (for danger) the past."""
+        if not self._loaded:
+            self._load()
         # Each test is skipped when the message has nothing it could find (most messages).
-        if self._ordinary and not self._ordinary.isdisjoint(range(hit.start, hit.end)):
+        # An ordinary phrase explains the alarming words it ends ("gasping" in "gasping for a
+        # proper dinner", "someone in my house" in "someone in my house who"), not those that
+        # go on past it ("gasping for air").
+        if self._ordinary and hit.end - 1 in self._ordinary:
             return True
         if self._corrected and _shaky(self.message, hit):
             return True
@@ -161,10 +258,17 @@ class _Context:
             if not any(low <= p < high for p in self._present):
                 return True
         for cue in self._past_before:
-            if 0 <= hit.start - cue.end < _PAST_REACH and message.clauses[cue.start] == clause:
+            # it may share a word with the alarm: "was there a" + "there's a fire"
+            before = cue.start < hit.start and hit.start - cue.end < _PAST_REACH
+            if before and message.clauses[cue.start] == clause:
                 return True
         return False
 
 
 def _index(phrases: Iterable[str]) -> PhraseIndex[str]:
     return PhraseIndex((phrase_keys(p), p) for p in phrases)
+
+
+def _is_cue(entry: str) -> bool:
+    """A cue entry ("a | b + c", "<family>"), not a plain phrase."""
+    return any(mark in entry for mark in ("+", "|", "<", "~", IN_ORDER))

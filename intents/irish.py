@@ -35,6 +35,7 @@ _HYPHEN_PREFIX = re.compile(rf"(?<![^\W\d_])[tThHnN][-\u2010\u2011](?=[{_FIRST_V
 # theirs: the letter there follows the apostrophe.
 _ELISION = re.compile(rf"(?<![^\W\d_])[mdbMDB]['\u2019](?=[{_FIRST_VOWEL}]|[fF][hH])")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_FAMILY_NAME = re.compile(r"(<\s*[a-z0-9_]+\s*>)")  # a word family named in a cue entry
 _ECLIPSES = ("mb", "gc", "nd", "dt", "ng", "bp")
 _LENITABLE = frozenset("bcdfgmpst")
 _VOWELS = frozenset("aeiou\u00e1\u00e9\u00ed\u00f3\u00fa")
@@ -114,6 +115,12 @@ def demutate_phrase(text: str, keep: Collection[str] = ()) -> str:
     are borrowings and stay as written: "pian sa chest" keeps "chest".
     """
     text = strip_prefixes(text)
+    if "<" in text:  # "<ga_thit> + ...": a family's name is kept as written
+        return "".join(
+            piece if _FAMILY_NAME.fullmatch(piece) else
+            _LETTERS.sub(lambda m: _demutate_cased(m.group(0), keep), piece)
+            for piece in _FAMILY_NAME.split(text)
+        )
     return _LETTERS.sub(lambda m: _demutate_cased(m.group(0), keep), text)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +92,13 @@ class EmergencyVocabulary:
     present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
     resolved: tuple[str, ...] = ()  # "she's ok now": like the past, and no weak cue counts
     weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
+    # "no", "not", "wasn't": just before an alarming phrase (only filler words or negator_links
+    # between) they say it is not so: "no smell of gas", "it wasn't a stroke", "the bins not gas".
+    negators: tuple[str, ...] = ()
+    negator_links: tuple[str, ...] = ()  # "or", "any", "sign of": "no sign of smoke"
+    # "this is an emergency", "urgent help": an emergency only when nothing else is asked for;
+    # beside a service ("the fridge is empty, it's an emergency") it leads with 112/999.
+    declared: tuple[str, ...] = ()
     families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "<name>"
 
 
@@ -122,6 +129,9 @@ class IrishLanguageVocabulary:
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
     place_names: tuple[str, ...] = ()
+    # Irish word families, named in Irish emergency entries as "<name>" like language.families
+    # (their phrases are demutated like every Irish entry).
+    families: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +231,7 @@ _IRISH_LIST_KEYS = (
     "neutral_phrases",
     "place_names",
 )
-_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency")
+_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "families")
 _IRISH_SERVICE_KEYS = ("phrases", "keywords")
 _EMERGENCY_KEYS = (
     "danger",
@@ -233,8 +243,12 @@ _EMERGENCY_KEYS = (
     "present_time",
     "resolved",
     "weak",
+    "negators",
+    "negator_links",
+    "declared",
 )
-_CUE_LISTS = ("danger", "self_harm", "weak")  # emergency lists whose entries use + | {family}
+# emergency lists whose entries use + | <family>
+_CUE_LISTS = ("danger", "self_harm", "weak", "not_emergency", "declared")
 
 
 def _known(keys: Sequence[str]) -> str:
@@ -332,7 +346,7 @@ class _Reader:
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
             emergency=dataclasses.replace(emergency, families=families),
-            irish=self.irish_language(language.get("irish"), (*root, "irish")),
+            irish=self.irish_language(language.get("irish"), (*root, "irish"), known_families),
             **lists,
         )
 
@@ -417,6 +431,9 @@ class _Reader:
             present_time=lists["present_time"],
             resolved=lists["resolved"],
             weak=lists["weak"],
+            negators=lists["negators"],
+            negator_links=lists["negator_links"],
+            declared=lists["declared"],
         )
 
     def thresholds(self, value: Any, path: KeyPath) -> Thresholds:
@@ -459,7 +476,9 @@ class _Reader:
             self.weights(value.get("keywords", {}), (*path, "keywords")),
         )
 
-    def irish_language(self, value: Any, path: KeyPath) -> IrishLanguageVocabulary:
+    def irish_language(
+        self, value: Any, path: KeyPath, english_families: Collection[str] = ()
+    ) -> IrishLanguageVocabulary:
         if value is None:
             return IrishLanguageVocabulary()
         if not isinstance(value, Mapping):
@@ -479,10 +498,20 @@ class _Reader:
                     "needs two parts joined by '+', what opens the frame and what closes it;"
                     " write e.g. 'níl | ní + ag teastáil | uaim'",
                 )
+        families = self.named_lists(value.get("families", {}), (*path, "families"), None)
+        for name, _ in families:
+            if name in english_families:
+                self.problem(
+                    (*path, "families", name),
+                    f"'{name}' is already a family under language.families; give the Irish one"
+                    " its own name",
+                )
+        known = {*english_families, *(name for name, _ in families)}
         return IrishLanguageVocabulary(
             spellings=self.spellings(value.get("spellings", {}), (*path, "spellings")),
             out_of_scope=self.weights(value.get("out_of_scope", {}), (*path, "out_of_scope")),
-            emergency=self.emergency(value.get("emergency"), (*path, "emergency")),
+            emergency=self.emergency(value.get("emergency"), (*path, "emergency"), known),
+            families=families,
             **lists,
         )
 

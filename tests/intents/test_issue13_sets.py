@@ -2,8 +2,8 @@
 round2_*_first_run.txt, and the vocabulary was then improved with word families).
 
 The safety_dev sets were written by the engineer who changed the vocabulary; safety_dev2 was
-scored once before the changes it prompted (safety_dev2_first_run.txt). Irish is left out here
-(another worktree handles it).
+scored once before the changes it prompted (safety_dev2_first_run.txt). The emergency test reads
+every message, Irish included; the routing floors leave Irish out (another worktree handles it).
 """
 
 from __future__ import annotations
@@ -25,9 +25,18 @@ SETS = [
 ]
 
 
-@pytest.mark.parametrize("path", SETS)
+# The round-3 sets were scored once (round3_*_first_run.txt) and then studied for the safety
+# work: emergencies guarded here, Irish included (a declared "it's an emergency" beside a need
+# leads with 112/999 by design, so they are not in the possible-emergency test below).
+ROUND3 = [
+    pytest.param(DATA / f"round3_{name}_messages.yaml", id=f"round3_{name}")
+    for name in ("general", "safety", "hard", "irish")
+]
+
+
+@pytest.mark.parametrize("path", [*SETS, *ROUND3])
 def test_emergencies_caught_without_false_alarms(path: Path, classifier: Classifier) -> None:
-    report = evaluate(load_cases(path), classifier.classify, classifier.services)
+    report = evaluate(load_cases(path, frozenset()), classifier.classify, classifier.services)
     missed = [o.case.text for o in report.misses if o.case.group == "emergency"]
     assert report.emergency_recall.rate >= 0.97, missed
     wrong = [o.case.text for o in report.misses if o.result.is_emergency]
