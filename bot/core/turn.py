@@ -12,7 +12,6 @@ state that was saved.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -216,7 +215,6 @@ class TurnRunner:
         self.failures: Failures = failures or _NoFailures()
         self.locks = locks or ConversationLocks()
         self.recorder = recorder
-        self._loop_time = asyncio.get_running_loop().time
 
     def _phone(self, router: Router) -> str:
         helpline = router.table.helpline
@@ -225,7 +223,7 @@ class TurnRunner:
     async def run(self, inbound: Inbound) -> Outcome:
         key = inbound.address.key
         if inbound.kind in ("message", "action"):
-            decision = await self.storage.rate_limits.hit(key, self._loop_time())
+            decision = await self.storage.rate_limits.hit(key)
             if decision is not Decision.ALLOW:
                 self.failures.rate_limited()
                 outcome = Outcome()
