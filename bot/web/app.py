@@ -313,6 +313,7 @@ def _runtime_ctx(
                 cap=settings.referral_retry_max_seconds,
             ),
             webhook_timeout=settings.referral_webhook_timeout,
+            lease=settings.referral_lease_seconds,
         )
         background = Background(outbox)
         endpoint = Endpoint(app[AUTH], runner, channel, observer, background)
