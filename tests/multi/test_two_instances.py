@@ -121,3 +121,24 @@ async def test_the_rate_limit_is_shared_by_both_instances(two: Talk) -> None:
     other = await two.say(1, "conv-calm", "prescription collection please")
     assert len(two.replies_to(other.activity_id)) == 1
 
+
+
+@pytest.mark.timeout(120)
+async def test_one_conversation_written_by_both_instances_at_once(two: Talk) -> None:
+    """Bursts of one conversation's messages to both instances at once: turns that raced
+    the other instance's write are decided again on the new state (each message is still
+    answered once); none fails."""
+    texts = ["hot meals please", "prescription collection please"]
+    sent = []
+    for c in range(10):  # a burst of the most one conversation may send, per conversation
+        burst = [two.say(n % 2, f"conv-race-{c}", texts[(n // 2) % 2]) for n in range(RATE_LIMIT)]
+        sent += await asyncio.gather(*burst)
+    assert all(s.status == 200 for s in sent), [s for s in sent if s.status != 200]
+    answers = [two.replies_to(s.activity_id) for s in sent]
+    assert all(len(a) == 1 for a in answers), [len(a) for a in answers]
+    kinds = [a[0].get("text", "")[:40] for a in answers]
+    assert not any("wait a few seconds" in k for k in kinds)
+    assert log_errors(two.bots) == []
+    raced = sum(bot.log_text().count("deciding the turn again") for bot in two.bots)
+    print("turns decided again after another instance's write:", raced)
+    assert raced > 0, "the instances did race"
