@@ -185,14 +185,16 @@ class Classifier:
     def classify(self, text: str) -> Classification:
         """Classify one message (cut to ``max_chars`` first), and say which language it is in."""
         language = self._irish.detector.detect(text[: self._thresholds.max_chars])
-        return replace(self._classify(text, language == "ga"), language=language)
+        return self._classify(text, language)
 
     def detect_language(self, text: str) -> str | None:
         """The language of ``text`` alone: "ga", "en" or None (as ``classify(text).language``)."""
         return self._irish.detector.detect(text[: self._thresholds.max_chars])
 
-    def _classify(self, text: str, irish: bool) -> Classification:
-        """``irish``: the message is in Irish (its own roles, and slips may be Irish words)."""
+    def _classify(self, text: str, language: str | None) -> Classification:
+        """``language``: the message's language, "ga" when it is in Irish (its own roles, and
+        slips may be Irish words); the classification says it (built once, not copied)."""
+        irish = language == "ga"
         cut = text[: self._thresholds.max_chars]
         if self._emoji and not cut.isascii():
             for symbol, meaning in self._emoji:
@@ -207,6 +209,7 @@ class Classifier:
                 score=1.0,
                 emergency_kind=finding.kind,
                 evidence={EMERGENCY: (finding.entry,)},
+                language=language,
             )
         weak = self._emergency.weak(message)
         if self._topics_first:
@@ -214,7 +217,7 @@ class Classifier:
             if first is not None:  # "I live in Galway ...": never routed to a service
                 return Classification(
                     text, None, possible_emergency=weak is not None, topic=first.name,
-                    evidence=_with_weak({"topic": (first.entry,)}, weak),
+                    evidence=_with_weak({"topic": (first.entry,)}, weak), language=language,
                 )
         tally = self._tally(message, self._irish.roles if irish else self._roles)
         only_from = self._negation.only_from(message)
@@ -223,7 +226,7 @@ class Classifier:
         satisfied = self._negation.satisfied_positions(message)
         if satisfied:
             tally.drop_satisfied(satisfied, self._thresholds.min_score)
-        result = self._decide(text, tally, weak)
+        result = self._decide(text, tally, weak, language)
         if result.intent is None and not result.candidates:
             return self._matter(message, result, asks="?" in cut)
         return result
@@ -288,7 +291,9 @@ class Classifier:
         return tally
 
     # -- decision -----------------------------------------------------------------------------
-    def _decide(self, text: str, tally: _Tally, weak: str | None) -> Classification:
+    def _decide(
+        self, text: str, tally: _Tally, weak: str | None, language: str | None = None
+    ) -> Classification:
         t = self._thresholds
         scores = {s: round(v, 3) for s, v in tally.scores.items() if s in self._services}
         evidence = _with_weak({k: tuple(v) for k, v in tally.evidence.items()}, weak)
@@ -298,7 +303,7 @@ class Classifier:
         if not ranked or best_score < t.min_score or tally.out_of_scope >= best_score:
             return Classification(
                 text, None, score=best_score, possible_emergency=possible,
-                scores=scores, evidence=evidence,
+                scores=scores, evidence=evidence, language=language,
             )
         best = ranked[0]
         if len(ranked) > 1:
@@ -308,6 +313,7 @@ class Classifier:
                 return Classification(
                     text, None, score=best_score, candidates=(best, second),
                     possible_emergency=possible, scores=scores, evidence=evidence,
+                    language=language,
                 )
         chosen = [best]
         for other in ranked[1:]:
@@ -325,6 +331,7 @@ class Classifier:
             possible_emergency=possible,
             scores=scores,
             evidence=evidence,
+            language=language,
         )
 
 
