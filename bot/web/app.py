@@ -363,9 +363,13 @@ def _runtime_ctx(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await session.close()
-            await asyncio.get_running_loop().run_in_executor(None, storage.db.close)
 
     return runtime
+
+
+async def _close_storage(app: web.Application) -> None:
+    """Last of all (after the staff page has written what it still buffered)."""
+    await asyncio.get_running_loop().run_in_executor(None, app[STORAGE].db.close)
 
 
 def create_app(
@@ -414,4 +418,7 @@ def create_app(
         insights=app[INSIGHTS],
         on_event=app[STAFF_EVENTS],
     )
+    # Cleanup runs in the order registered: this app's contexts, the staff page's (its
+    # insights writer flushes once more), then the database closes.
+    app.on_cleanup.append(_close_storage)
     return app
