@@ -235,7 +235,9 @@ class TurnRunner:
         try:
             async with self.locks.hold(key):
                 return await self._run(inbound, key)
-        except StorageBusy:
+        except (StorageBusy, EtagConflict):
+            # EtagConflict: other instances kept rewriting this conversation's state while
+            # the turn was decided again and again; as busy as a lock held too long.
             self.failures.storage_busy()
             return self._sorry(inbound, "busy")
         except Exception as error:  # a bug: logged and counted; the citizen gets an apology
