@@ -66,9 +66,17 @@ class EmergencyDetector:
         self._resolved = _index(vocabulary.resolved)
         self._past_before = _index(vocabulary.past_time_before)
         self._present = _index(vocabulary.present_time)
+        self._last: _Context | None = None
 
     def _context(self, message: ReadMessage) -> _Context:
-        return _Context(message, self._ordinary, self._past, self._past_before, self._present)
+        """What can explain a cue away in ``message``: worked out once per message (``detect``
+        and then ``weak`` ask for the same one)."""
+        last = self._last
+        if last is not None and last.message is message:
+            return last
+        context = _Context(message, self._ordinary, self._past, self._past_before, self._present)
+        self._last = context
+        return context
 
     def detect(self, message: ReadMessage) -> EmergencyFinding | None:
         context = self._context(message)

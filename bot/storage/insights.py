@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -37,6 +38,7 @@ TEXT_MAX = 500  # a longer message is cut: enough to see what was asked
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)  # a conversation is hashed on each of its turns
 def conversation_hash(conversation_key: str) -> str:
     """How a conversation is kept here: never the key itself."""
     return hashlib.sha256(conversation_key.encode("utf-8", "replace")).hexdigest()[:32]
