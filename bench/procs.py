@@ -34,6 +34,28 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
     raise RuntimeError(f"nothing listening on port {port} after {timeout}s")
 
 
+def _cpu_of(stat: str) -> tuple[int, float]:
+    """(parent pid, CPU seconds) from a /proc/PID/stat line."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and its children alive now (a PostgreSQL server: the postmaster
+    and its backends, which live as long as the connections of the app's pool)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent, cpu = _cpu_of((entry / "stat").read_text())
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if int(entry.name) == pid or parent == pid:
+            total += cpu
+    return total
+
+
 @dataclass
 class Proc:
     name: str

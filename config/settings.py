@@ -224,6 +224,9 @@ class Settings:
     referral_retry_seconds: float = 2.0  # wait before the 2nd try; doubles each try ...
     referral_retry_max_seconds: float = 600.0  # ... up to this
     referral_webhook_timeout: float = 10.0
+    # Seconds a delivery stays leased to an instance that stopped renewing it (it died):
+    # how long it waits before another instance takes it over (bot/storage/referrals.py).
+    referral_lease_seconds: float = 15.0
     # Where tokens come from and are checked (config/channel.py: the SDK's setting names).
     channel: ChannelEndpoints = ChannelEndpoints()
     # Service URLs replies may go to when no token vouches for one (Emulator tokens carry no
@@ -325,6 +328,7 @@ class Settings:
             referral_retry_seconds=_float(env, "REFERRAL_RETRY_SECONDS", 2.0, minimum=0.001),
             referral_retry_max_seconds=_float(env, "REFERRAL_RETRY_MAX_SECONDS", 600.0, minimum=0.001),
             referral_webhook_timeout=_float(env, "REFERRAL_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            referral_lease_seconds=_float(env, "REFERRAL_LEASE_SECONDS", 15.0, minimum=1.0),
             channel=_channel(env),
             allowed_service_urls=_service_urls(env),
             staff=_staff(env),

@@ -108,7 +108,7 @@ def to_inbound(body: dict[str, Any], *, trusted: bool) -> Inbound:
     _str(body, "id")
     _str(body, "replyToId")
     address = address_of(body)
-    sender = _account(body.get("from"), "from") or Account("")
+    sender = address.user or Account("")
     attachments = body.get("attachments")
     if attachments is not None and not isinstance(attachments, list):
         raise BadActivity("activity.attachments must be a list")

@@ -21,6 +21,7 @@ validates tokens.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ def _unverified_claims(token: str) -> dict[str, Any]:
     return claims
 
 
+@functools.lru_cache(maxsize=256)  # a channel has a handful of service URLs
 def is_loopback(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost":

@@ -12,7 +12,6 @@ state that was saved.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -221,7 +220,6 @@ class TurnRunner:
         self.failures: Failures = failures or _NoFailures()
         self.locks = locks or ConversationLocks()
         self.recorder = recorder
-        self._loop_time = asyncio.get_running_loop().time
 
     def _phone(self, router: Router) -> str:
         helpline = router.table.helpline
@@ -230,7 +228,7 @@ class TurnRunner:
     async def run(self, inbound: Inbound) -> Outcome:
         key = inbound.address.key
         if inbound.kind in ("message", "action"):
-            decision = await self.storage.rate_limits.hit(key, self._loop_time())
+            decision = await self.storage.rate_limits.hit(key)
             if decision is not Decision.ALLOW:
                 self.failures.rate_limited()
                 outcome = Outcome()
@@ -244,7 +242,9 @@ class TurnRunner:
         try:
             async with self.locks.hold(key):
                 return await self._run(inbound, key)
-        except StorageBusy:
+        except (StorageBusy, EtagConflict):
+            # EtagConflict: other instances kept rewriting this conversation's state while
+            # the turn was decided again and again; as busy as a lock held too long.
             self.failures.storage_busy()
             return self._sorry(inbound, "busy")
         except Exception as error:  # a bug: logged and counted; the citizen gets an apology

@@ -4,8 +4,9 @@
     python -m bot.referrals show MAY-7K3Q         one referral with its details and deliveries
     python -m bot.referrals purge [--days N]      delete referrals closed more than N days ago
 
-The database is HELPLINE_DB (default var/helpline.db), or --db PATH. Running this while the
-bot runs is safe (SQLite WAL allows a reader and a writer at once).
+The database is the bot's: DATABASE_URL (PostgreSQL, several instances), else the SQLite
+file HELPLINE_DB (default var/helpline.db); or --db PATH_OR_URL. Running this while the bot
+runs is safe (SQLite WAL allows a reader and a writer at once; PostgreSQL is shared anyway).
 """
 
 from __future__ import annotations
@@ -33,15 +34,33 @@ def _when(seconds: float | None) -> str:
     return dt.datetime.fromtimestamp(seconds, DUBLIN).strftime("%Y-%m-%d %H:%M")
 
 
-def _db_path(arg: str | None) -> Path:
-    return Path(arg or os.environ.get("HELPLINE_DB", "").strip() or DEFAULT_DB)
+def _database(arg: str | None) -> str:
+    """--db, else DATABASE_URL, else the SQLite file HELPLINE_DB (as the bot chooses)."""
+    return (
+        (arg or "").strip()
+        or os.environ.get("DATABASE_URL", "").strip()
+        or os.environ.get("HELPLINE_DB", "").strip()
+        or DEFAULT_DB
+    )
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist (opening would create it)."""
+    if "://" in url and not url.startswith("sqlite:///"):
+        return None  # a server (PostgreSQL): it says itself when it cannot be reached
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() or url in (":memory:", "sqlite://") else path
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.referrals", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--db", help="the database file (default: $HELPLINE_DB or var/helpline.db)")
+    parser.add_argument(
+        "--db",
+        help="the database: a SQLite file or sqlite:///PATH, or postgresql://... "
+        "(default: $DATABASE_URL, else $HELPLINE_DB, else var/helpline.db)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="recent referrals, newest first")
     listing.add_argument("--limit", type=int, default=50)
@@ -55,11 +74,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         help="retention in days (default: $REFERRAL_RETENTION_DAYS or 30)",
     )
     args = parser.parse_args(argv)
-    path = _db_path(args.db)
-    if not path.exists():
-        print(f"no database at {path} (set HELPLINE_DB or use --db)", file=sys.stderr)
+    url = _database(args.db)
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        print(f"no database at {missing} (set DATABASE_URL or HELPLINE_DB, or use --db)", file=sys.stderr)
         return 2
-    db = open_database(str(path))
+    db = open_database(url)
     try:
         if args.command == "list":
             rows = db.call_sync(lambda c: store.listing(c, args.limit))

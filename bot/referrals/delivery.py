@@ -11,10 +11,12 @@ deliveries show in ``GET /healthz``. Logs name referrals by reference only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,7 +28,7 @@ from routing.model import RoutingTable
 from routing.referrals import Destination, ReferralConfig
 
 from ..conversation import Account, Address, CardUpdate
-from ..storage.referrals import OUTBOX_CHANNEL, ReferralStore
+from ..storage.referrals import LEASE_SECONDS, OUTBOX_CHANNEL, ReferralStore
 from ..storage.records import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
 from .errors import DeliveryFailed
 from .service import address_from_stored, first_name
@@ -97,6 +99,7 @@ class OutboxSender:
         webhook_timeout: float = 10.0,
         idle: float = 1.0,
         concurrency: int = 8,
+        lease: float = LEASE_SECONDS,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
@@ -110,6 +113,10 @@ class OutboxSender:
         self._limit = asyncio.Semaphore(concurrency)
         self._now = wall_clock
         self._wake = asyncio.Event()
+        # Leases are this sender's (not this instance's: a restarted instance is another
+        # sender, and its predecessor's leases run out).
+        self._lease = lease
+        self._owner = uuid.uuid4().hex
 
     async def update_cards(self, updates: list[CardUpdate]) -> None:
         """Best effort: replace staff cards (claimed, or the citizen's details erased)."""
@@ -152,12 +159,39 @@ class OutboxSender:
                 pass
 
     async def run_once(self) -> int:
-        """Try every delivery due now; returns how many were tried."""
-        batch = await self._store.due(self._now())
-        await asyncio.gather(*(self._attempt(d) for d in batch))
+        """Try every delivery due now; returns how many were tried. The batch's leases are
+        renewed until each of its deliveries is done, however long the tries take."""
+        batch = await self._store.due(self._now(), lease=self._lease, owner=self._owner)
+        if not batch:
+            return 0
+        sending = {d.id for d in batch}
+        keeper = asyncio.create_task(self._keep_leases(sending), name="referral-leases")
+        try:
+            await asyncio.gather(*(self._attempt(d, sending) for d in batch))
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
         return len(batch)
 
-    async def _attempt(self, delivery: Delivery) -> None:
+    async def _keep_leases(self, sending: set[int]) -> None:
+        """Every third of the lease, extend the leases of the deliveries still being sent."""
+        while sending:
+            await asyncio.sleep(self._lease / 3)
+            if not sending:
+                return
+            try:
+                await self._store.renew(sorted(sending), self._owner, self._now() + self._lease)
+            except Exception as error:  # the database is away: the next renewal may work
+                log.warning("outbox: leases not renewed (%s)", type(error).__name__)
+
+    async def _attempt(self, delivery: Delivery, sending: set[int]) -> None:
+        try:
+            await self._attempt_one(delivery)
+        finally:
+            sending.discard(delivery.id)
+
+    async def _attempt_one(self, delivery: Delivery) -> None:
         async with self._limit:
             referral = await self._store.get(delivery.reference)
             if referral is None:
@@ -186,7 +220,12 @@ class OutboxSender:
         attempt = delivery.attempts + 1
         if error.retryable and attempt < self._policy.max_attempts:
             delay = self._policy.delay(attempt)
-            await self._store.mark_retry(delivery.id, self._now() + delay, error.kind)
+            held = await self._store.mark_retry(
+                delivery.id, self._now() + delay, error.kind, self._owner
+            )
+            if not held:
+                log.info("referral %s: delivery taken over by another instance", delivery.reference)
+                return
             log.warning(
                 "referral %s: delivery to %s failed (%s); try %d of %d in %.1f s",
                 delivery.reference,
@@ -198,8 +237,12 @@ class OutboxSender:
             )
             return
         fallback = self._escalation_target(delivery)
-        new_id = await self._store.mark_failed(delivery.id, error.kind, fallback, self._now())
-        if fallback is not None:
+        new_id = await self._store.mark_failed(
+            delivery.id, error.kind, fallback, self._now(), self._owner
+        )
+        if fallback is not None and new_id is None:
+            log.info("referral %s: delivery taken over by another instance", delivery.reference)
+        elif fallback is not None:
             log.error(
                 "referral %s: delivery to %s failed for good (%s) after %d tr%s; escalated to %s",
                 delivery.reference,

@@ -92,6 +92,12 @@ class Database(Protocol):
         do it in microseconds (SQLite in WAL mode, a page-cache read); None: it cannot, use
         :meth:`call`. For the conversation state read at the start of every turn."""
 
+    def write_now(self, fn: Callable[[Connection], T]) -> T | None:
+        """Run ``fn(conn)``, one statement that is its own transaction and need not be
+        durable (conversation state), right here on the event loop when the backend can do
+        it in microseconds without waiting for anyone (SQLite: an append to the WAL, no
+        sync); None: it cannot (or someone else holds the write lock), use :meth:`call`."""
+
     async def listen(self, channel: str, wake: Callable[[], None]) -> None:
         """Call ``wake()`` (on the event loop) whenever another instance says, with
         :meth:`notify`, that it queued work on ``channel``; runs until cancelled. A hint only:

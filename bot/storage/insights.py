@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -37,6 +38,7 @@ TEXT_MAX = 500  # a longer message is cut: enough to see what was asked
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)  # a conversation is hashed on each of its turns
 def conversation_hash(conversation_key: str) -> str:
     """How a conversation is kept here: never the key itself."""
     return hashlib.sha256(conversation_key.encode("utf-8", "replace")).hexdigest()[:32]
@@ -218,6 +220,20 @@ class Insights:
         self._unclear: list[UnclearRecord] = []
         self._lock = asyncio.Lock()
         self._dropped = 0
+        self._today: tuple[float, float, str] = (0.0, 0.0, "")  # [start, end) of the last day
+
+    def _day(self, at: dt.datetime) -> str:
+        """``day_of(at)``, worked out once per Irish day rather than once per turn."""
+        stamp = at.timestamp()
+        start, end, day = self._today
+        if start <= stamp < end:
+            return day
+        day = day_of(at)
+        date = dt.date.fromisoformat(day)
+        start = dt.datetime.combine(date, dt.time(), DUBLIN).timestamp()
+        end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), DUBLIN).timestamp()
+        self._today = (start, end, day)
+        return day
 
     # -- recording (on the event loop, never waits) --
     def record_turn(
@@ -241,7 +257,7 @@ class Insights:
         self._turns.append(
             TurnRecord(
                 at=at.timestamp(),
-                day=day_of(at),
+                day=self._day(at),
                 conversation=conversation_hash(conversation_key),
                 kind=kind,
                 services=",".join(services),

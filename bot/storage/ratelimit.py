@@ -1,15 +1,20 @@
 """Per-conversation message limits.
 
 With one instance (SQLite) the count lives in memory: a sliding window per conversation,
-no database work per message. With several instances (PostgreSQL) they must agree, so the
-count lives in the ``rate_limits`` table: a fixed window per conversation, one upsert per
-message.
+no database work per message, timed with the monotonic clock. With several instances
+(PostgreSQL) they must agree, so the count lives in the ``rate_limits`` table: a fixed window
+per conversation, one upsert per message, timed with the wall clock. Instances on different
+machines agree (within NTP's error) on the wall clock; their monotonic clocks count from each
+machine's boot and are days apart, so a window one instance opened would never end, or
+always have ended, for another.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,8 +31,9 @@ class RateLimits(Protocol):
     limit: int
     window: float
 
-    async def hit(self, key: str, now: float) -> Decision:
-        """Count one message for ``key`` at ``now`` (seconds) and say what to do with it."""
+    async def hit(self, key: str, now: float | None = None) -> Decision:
+        """Count one message for ``key`` and say what to do with it. ``now`` (seconds, on
+        the limiter's own clock) is for tests; the limiter reads its clock otherwise."""
 
 
 @dataclass(slots=True)
@@ -45,11 +51,12 @@ class MemoryRateLimits:
 
     limit: int = 20
     window: float = 10.0
+    clock: Callable[[], float] = time.monotonic
     _keys: dict[str, _Window] = field(default_factory=dict)
     _pruned_at: float = 0.0
 
-    async def hit(self, key: str, now: float) -> Decision:
-        return self.check(key, now)
+    async def hit(self, key: str, now: float | None = None) -> Decision:
+        return self.check(key, self.clock() if now is None else now)
 
     def check(self, key: str, now: float) -> Decision:
         if now - self._pruned_at >= self.window:
@@ -107,15 +114,25 @@ def _prune(conn: Connection, before: float) -> int:
 
 
 class SharedRateLimits:
-    """The limit shared by every instance on one database (a fixed window per key)."""
+    """The limit shared by every instance on one database (a fixed window per key), timed
+    with the wall clock every instance agrees on."""
 
-    def __init__(self, db: Database, limit: int = 20, window: float = 10.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        limit: int = 20,
+        window: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.db = db
         self.limit = limit
         self.window = window
+        self.clock = clock
         self._pruned_at = 0.0
 
-    async def hit(self, key: str, now: float) -> Decision:
+    async def hit(self, key: str, now: float | None = None) -> Decision:
+        if now is None:
+            now = self.clock()
         if now - self._pruned_at >= 60 * self.window:
             self._pruned_at = now
             await self.db.call(lambda c: _prune(c, now - 2 * self.window))

@@ -2,10 +2,14 @@
 
 A referral and its deliveries are written in one transaction, so a referral is never stored
 without the deliveries that carry it to staff. The outbox is shared by every instance: a due
-delivery is leased (``lease_until``) by the instance that takes it, with ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL, so two instances never send the same delivery at once, and a lease
-that runs out (its instance died) makes the delivery due again. Each delivery keeps its
-idempotency key for the receiver, since at-least-once delivery allows a repeat.
+delivery is leased (``lease_until``, ``lease_owner``) by the sender that takes it, with
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two instances never send the same delivery at
+once. The sender renews its leases while it is still sending (:func:`renew`), so a lease can
+be short: one that runs out means its instance died (SIGKILL, a lost machine), and the
+delivery is due again for the others within ``LEASE_SECONDS``. Only the lease's owner can
+put a delivery back for a retry or give it up, and nothing undoes a delivery once it is
+recorded as delivered. Each delivery keeps its idempotency key for the receiver, since
+at-least-once delivery allows a repeat (a sender that died after the receiver answered).
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from .records import (
 
 _REFERENCE_TRIES = 20
 OUTBOX_CHANNEL = "helpline_outbox"
-# How long an instance may hold a delivery it is sending before others may take it.
-LEASE_SECONDS = 60.0
+# How long a leased delivery stays with its sender without a renewal: how long a delivery
+# waits, after its instance died, before another instance takes it over. Senders renew
+# their leases every third of this while sending (a Teams post may take several tries).
+LEASE_SECONDS = 15.0
 
 
 def _referral(row: Row) -> Referral:
@@ -177,8 +183,16 @@ def deliveries_of(conn: Connection, reference: str) -> list[Delivery]:
     return [_delivery(r) for r in rows]
 
 
-def due(conn: Connection, now: float, limit: int = 20) -> list[Delivery]:
-    """Lease up to ``limit`` deliveries due at ``now`` to this instance and return them."""
+def due(
+    conn: Connection,
+    now: float,
+    limit: int = 20,
+    *,
+    lease: float = LEASE_SECONDS,
+    owner: str | None = None,
+) -> list[Delivery]:
+    """Lease up to ``limit`` deliveries due at ``now`` to ``owner`` (a sender) for ``lease``
+    seconds and return them."""
     skip_locked = " FOR UPDATE SKIP LOCKED" if conn.dialect == POSTGRESQL else ""
     with conn.transaction():
         rows = conn.all(
@@ -192,13 +206,35 @@ def due(conn: Connection, now: float, limit: int = 20) -> list[Delivery]:
             return []
         marks = ",".join("?" * len(ids))
         conn.execute(
-            f"UPDATE deliveries SET lease_until = ? WHERE id IN ({marks})",
-            (now + LEASE_SECONDS, *ids),
+            f"UPDATE deliveries SET lease_until = ?, lease_owner = ? WHERE id IN ({marks})",
+            (now + lease, owner, *ids),
         )
         leased = conn.all(
             f"SELECT * FROM deliveries WHERE id IN ({marks}) ORDER BY next_attempt_at, id", ids
         )
     return [_delivery(r) for r in leased]
+
+
+def renew(conn: Connection, ids: Sequence[int], owner: str, until: float) -> int:
+    """Extend ``owner``'s leases of the deliveries ``ids`` (still pending) to ``until``.
+    Returns how many it still held."""
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    with conn.transaction(durable=False):
+        return conn.execute(
+            f"UPDATE deliveries SET lease_until = ? WHERE id IN ({marks})"
+            " AND status = ? AND lease_owner = ?",
+            (until, *ids, PENDING, owner),
+        )
+
+
+def _lease_held(owner: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition that a pending delivery is still this sender's to change (any sender's,
+    for ``owner=None``: one instance, tests and tools)."""
+    if owner is None:
+        return " AND status = ?", (PENDING,)
+    return " AND status = ? AND lease_owner = ?", (PENDING, owner)
 
 
 def next_due_at(conn: Connection) -> float | None:
@@ -238,14 +274,19 @@ def mark_delivered(
     conversation_id: str | None = None,
     service_url: str | None = None,
 ) -> None:
+    """Record a delivery as delivered, whoever holds its lease now (it was delivered; a
+    sender whose lease ran out may still have been the one to get it through)."""
     with conn.transaction():
-        conn.execute(
+        changed = conn.execute(
             "UPDATE deliveries SET status = ?, delivered_at = ?, attempts = attempts + 1,"
-            " last_error = NULL, lease_until = NULL, activity_id = COALESCE(?, activity_id),"
+            " last_error = NULL, lease_until = NULL, lease_owner = NULL,"
+            " activity_id = COALESCE(?, activity_id),"
             " conversation_id = COALESCE(?, conversation_id), service_url = COALESCE(?, service_url)"
-            " WHERE id = ?",
-            (DELIVERED, now, activity_id, conversation_id, service_url, delivery_id),
+            " WHERE id = ? AND status = ?",
+            (DELIVERED, now, activity_id, conversation_id, service_url, delivery_id, PENDING),
         )
+        if not changed:
+            return  # delivered already (another instance took over), or erased
         row = conn.one("SELECT reference FROM deliveries WHERE id = ?", (delivery_id,))
         if row is not None:
             _close_if_done(conn, row["reference"], now)
@@ -266,12 +307,23 @@ def _close_if_done(conn: Connection, reference: str, now: float) -> None:
         )
 
 
-def mark_retry(conn: Connection, delivery_id: int, next_attempt_at: float, error: str) -> None:
+def mark_retry(
+    conn: Connection,
+    delivery_id: int,
+    next_attempt_at: float,
+    error: str,
+    owner: str | None = None,
+) -> bool:
+    """Put a delivery back for another try at ``next_attempt_at``; False when ``owner`` no
+    longer holds it (another instance took it over, or delivered it)."""
+    held, args = _lease_held(owner)
     with conn.transaction():
-        conn.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
-            " lease_until = NULL WHERE id = ?",
-            (next_attempt_at, error, delivery_id),
+        return bool(
+            conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?,"
+                f" last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?{held}",
+                (next_attempt_at, error, delivery_id, *args),
+            )
         )
 
 
@@ -282,16 +334,19 @@ def mark_failed(
     escalate_to: Target | None,
     now: float,
     notify: Callable[[Connection], None],
+    owner: str | None = None,
 ) -> int | None:
     """Give up on a delivery; with ``escalate_to``, add a delivery to the fallback in the same
-    transaction. Returns the new delivery's id."""
+    transaction. Returns the new delivery's id. Nothing happens when ``owner`` no longer
+    holds the delivery: whoever does decides."""
+    held, args = _lease_held(owner)
     with conn.transaction():
-        conn.execute(
+        changed = conn.execute(
             "UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?,"
-            " lease_until = NULL WHERE id = ?",
-            (FAILED, error, delivery_id),
+            f" lease_until = NULL, lease_owner = NULL WHERE id = ?{held}",
+            (FAILED, error, delivery_id, *args),
         )
-        if escalate_to is None:
+        if not changed or escalate_to is None:
             return None
         row = conn.one("SELECT reference FROM deliveries WHERE id = ?", (delivery_id,))
         if row is None:
@@ -429,8 +484,13 @@ class ReferralStore:
     async def deliveries_of(self, reference: str) -> list[Delivery]:
         return await self.db.call(lambda c: deliveries_of(c, reference))
 
-    async def due(self, now: float, limit: int = 20) -> list[Delivery]:
-        return await self.db.call(lambda c: due(c, now, limit))
+    async def due(
+        self, now: float, limit: int = 20, *, lease: float = LEASE_SECONDS, owner: str | None = None
+    ) -> list[Delivery]:
+        return await self.db.call(lambda c: due(c, now, limit, lease=lease, owner=owner))
+
+    async def renew(self, ids: Sequence[int], owner: str, until: float) -> int:
+        return await self.db.call(lambda c: renew(c, ids, owner, until))
 
     async def next_due_at(self) -> float | None:
         return await self.db.call(next_due_at)
@@ -442,14 +502,23 @@ class ReferralStore:
     async def mark_delivered(self, delivery_id: int, now: float, **where: str | None) -> None:
         await self.db.call(lambda c: mark_delivered(c, delivery_id, now, **where))
 
-    async def mark_retry(self, delivery_id: int, next_attempt_at: float, error: str) -> None:
-        await self.db.call(lambda c: mark_retry(c, delivery_id, next_attempt_at, error))
+    async def mark_retry(
+        self, delivery_id: int, next_attempt_at: float, error: str, owner: str | None = None
+    ) -> bool:
+        return await self.db.call(
+            lambda c: mark_retry(c, delivery_id, next_attempt_at, error, owner)
+        )
 
     async def mark_failed(
-        self, delivery_id: int, error: str, escalate_to: Target | None, now: float
+        self,
+        delivery_id: int,
+        error: str,
+        escalate_to: Target | None,
+        now: float,
+        owner: str | None = None,
     ) -> int | None:
         return await self.db.call(
-            lambda c: mark_failed(c, delivery_id, error, escalate_to, now, self._notify)
+            lambda c: mark_failed(c, delivery_id, error, escalate_to, now, self._notify, owner)
         )
 
     async def claim(self, reference: str, staff: str, now: float) -> tuple[Referral | None, bool]:

@@ -37,9 +37,14 @@ class StateItem:
 
     @property
     def changed(self) -> bool:
+        return self.pending() is not None
+
+    def pending(self) -> str | None:
+        """The snapshot to store when the data changed since it was read, else None."""
         if not self.data and self.stored == _EMPTY:
-            return False
-        return snapshot(self.data) != self.stored
+            return None
+        text = snapshot(self.data)
+        return None if text == self.stored else text
 
 
 def _read(conn: Connection, key: str) -> StateItem:
@@ -49,8 +54,10 @@ def _read(conn: Connection, key: str) -> StateItem:
     text = row["data"]
     data = json.loads(text)
     if not isinstance(data, dict):
-        data = {}
-    return StateItem(key, data, row["etag"], snapshot(data))
+        return StateItem(key, {}, row["etag"], "")
+    # Stored as a snapshot: the text read is the snapshot of what it holds (a row written
+    # some other way is merely written again, as a snapshot, the first time it is read).
+    return StateItem(key, data, row["etag"], text)
 
 
 def _write(conn: Connection, key: str, text: str, expected: str | None) -> str:
@@ -117,38 +124,36 @@ class StateStore:
     async def write(self, item: StateItem) -> bool:
         """Store ``item`` if the turn changed it; True when written. Raises
         :class:`EtagConflict` when someone else wrote it since it was read."""
-        if not item.changed:
+        text = item.pending()
+        if text is None:
             return False
-        text = snapshot(item.data)
-        expected = item.etag
-
-        def store(conn: Connection) -> str:
-            with conn.transaction(durable=False):
-                return _write(conn, item.key, text, expected)
-
-        # Forgotten as missing before the write, and again once it is committed: a read
-        # meanwhile may have found the row not there yet.
-        self._absent.discard(item.key)
-        try:
-            item.etag = await self.db.call(store)
-        finally:
-            self._absent.discard(item.key)
+        item.etag = await self._store(item.key, text, item.etag)
         item.stored = text
         return True
 
-    async def put(self, key: str, data: dict[str, Any], etag: str | None = ANY) -> str:
-        """Write ``data`` under ``key`` with the given eTag expectation; returns the new eTag."""
-        text = snapshot(data)
+    async def _store(self, key: str, text: str, expected: str | None) -> str:
+        """Write ``text`` under ``key`` expecting ``expected``; returns the new eTag. One
+        statement, so it needs no transaction of its own: on the event loop where the
+        backend can (SQLite), else in a non-durable transaction in the worker thread."""
 
         def store(conn: Connection) -> str:
             with conn.transaction(durable=False):
-                return _write(conn, key, text, etag)
+                return _write(conn, key, text, expected)
 
+        # Forgotten as missing before the write, and again once it is committed: a read
+        # meanwhile may have found the row not there yet.
         self._absent.discard(key)
         try:
-            return await self.db.call(store)
+            etag = self.db.write_now(lambda c: _write(c, key, text, expected))
+            if etag is None:
+                etag = await self.db.call(store)
         finally:
             self._absent.discard(key)
+        return etag
+
+    async def put(self, key: str, data: dict[str, Any], etag: str | None = ANY) -> str:
+        """Write ``data`` under ``key`` with the given eTag expectation; returns the new eTag."""
+        return await self._store(key, snapshot(data), etag)
 
     async def delete(self, key: str) -> None:
         """Delete ``key`` and everything stored under it."""

@@ -46,7 +46,7 @@ from ..staff.web import StaffEvent
 from ..storage import Storage, open_database
 from ..storage.insights import Insights
 from .inbound import MAX_BODY_BYTES, BadRequest, read_request
-from .lifecycle import drain_on_shutdown, storage_writable
+from .lifecycle import StorageProbe, drain_on_shutdown
 from .limits import TurnGate
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ METRICS = web.AppKey("metrics", Metrics)
 GATE = web.AppKey("turn_gate", TurnGate)
 HASHER = web.AppKey("conversation_hasher", ConversationHasher)
 INSIGHTS = web.AppKey("insights", Insights)
+PROBE = web.AppKey("storage_probe", StorageProbe)
 
 
 def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -248,7 +249,7 @@ async def readyz(request: web.Request) -> web.Response:
     # The last good table keeps serving when a reload fails: ready either way, but say so.
     checks["config"] = "ok" if store.router is not None else "not loaded"
     checks["config_file"] = config.get("readiness", config["status"])
-    checks["storage"] = await storage_writable(app[STORAGE].state)
+    checks["storage"] = await app[PROBE]()
     checks["runtime"] = "ok" if RUNTIME in app else "not started"
     checks["accepting"] = "no (shutting down)" if app[GATE].draining else "ok"
     ready = all(checks[k] == "ok" for k in ("config", "storage", "runtime", "accepting"))
@@ -313,6 +314,7 @@ def _runtime_ctx(
                 cap=settings.referral_retry_max_seconds,
             ),
             webhook_timeout=settings.referral_webhook_timeout,
+            lease=settings.referral_lease_seconds,
         )
         background = Background(outbox)
         endpoint = Endpoint(app[AUTH], runner, channel, observer, background)
@@ -362,9 +364,14 @@ def _runtime_ctx(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await session.close()
-            await asyncio.get_running_loop().run_in_executor(None, storage.db.close)
 
     return runtime
+
+
+async def _close_storage(app: web.Application) -> None:
+    """Last of all (after the staff page has written what it still buffered)."""
+    await app[PROBE].remove()
+    await asyncio.get_running_loop().run_in_executor(None, app[STORAGE].db.close)
 
 
 def create_app(
@@ -388,6 +395,7 @@ def create_app(
             rate_window=settings.rate_limit_window,
         )
     app[STORAGE] = storage
+    app[PROBE] = StorageProbe(storage.state)
     app[INSIGHTS] = Insights(storage.db)
     app[STAFF_EVENTS] = _Relay()
     app[METRICS] = Metrics()
@@ -413,4 +421,7 @@ def create_app(
         insights=app[INSIGHTS],
         on_event=app[STAFF_EVENTS],
     )
+    # Cleanup runs in the order registered: this app's contexts, the staff page's (its
+    # insights writer flushes once more), then the database closes.
+    app.on_cleanup.append(_close_storage)
     return app

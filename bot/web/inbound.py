@@ -137,7 +137,9 @@ async def read_body_within(
     """:func:`read_body`, refused with 408 when the body has not all arrived within
     ``deadline`` seconds (None: no deadline). The caller's connection is closed after the
     answer (aiohttp stops reading an unread body after its lingering time and closes)."""
-    if deadline is None:
+    if deadline is None or request.content.is_eof():
+        # No deadline, or the whole body has arrived already (most activities come in the
+        # packets that carry their headers): nothing to wait for, nothing to time.
         return await read_body(request, limit)
     try:
         async with asyncio.timeout(deadline):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 
@@ -26,19 +27,41 @@ _PROBE_KEY = "helpline-readiness-probe"
 _PROBE_TIMEOUT = 2.0
 
 
-async def storage_writable(state: StateStore) -> str:
-    """"ok" when a value written to the state store reads back unchanged, else what went
-    wrong."""
-    stamp = f"{time.time():.6f}"
-    try:
-        await asyncio.wait_for(state.put(_PROBE_KEY, {"stamp": stamp}), _PROBE_TIMEOUT)
-        found = await asyncio.wait_for(state.read(_PROBE_KEY), _PROBE_TIMEOUT)
-    except asyncio.TimeoutError:
-        return "storage did not answer in time"
-    except Exception as error:  # any storage failure means not ready; staff see the type
-        log.warning("readiness: storage probe failed: %s", type(error).__name__)
-        return f"storage probe failed ({type(error).__name__})"
-    return "ok" if found.data.get("stamp") == stamp else "storage did not return what was written"
+class StorageProbe:
+    """Whether this instance can write its storage and read the write back. The key is this
+    process's own (instances sharing a database must not read each other's probe), and
+    probes take turns (two at once would read each other's stamp). The key is removed when
+    the app stops (:meth:`remove`); one left by a crash goes with the retention purge, like
+    any state nobody touches."""
+
+    def __init__(self, state: StateStore) -> None:
+        self.state = state
+        self.key = f"{_PROBE_KEY}/{secrets.token_hex(8)}"
+        self._lock = asyncio.Lock()
+
+    async def __call__(self) -> str:
+        """"ok" when a value written to the state store reads back unchanged, else what
+        went wrong."""
+        async with self._lock:
+            return await self._probe()
+
+    async def remove(self) -> None:
+        try:
+            await asyncio.wait_for(self.state.delete(self.key), _PROBE_TIMEOUT)
+        except Exception as error:  # stopping anyway; the purge removes it later
+            log.info("readiness probe key not removed (%s)", type(error).__name__)
+
+    async def _probe(self) -> str:
+        stamp = f"{time.time():.6f}"
+        try:
+            await asyncio.wait_for(self.state.put(self.key, {"stamp": stamp}), _PROBE_TIMEOUT)
+            found = await asyncio.wait_for(self.state.read(self.key), _PROBE_TIMEOUT)
+        except asyncio.TimeoutError:
+            return "storage did not answer in time"
+        except Exception as error:  # any storage failure means not ready; staff see the type
+            log.warning("readiness: storage probe failed: %s", type(error).__name__)
+            return f"storage probe failed ({type(error).__name__})"
+        return "ok" if found.data.get("stamp") == stamp else "storage did not return what was written"
 
 
 def drain_on_shutdown(

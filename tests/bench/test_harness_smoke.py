@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,12 @@ def test_harness_runs_and_reports_every_target() -> None:
         assert re.search(rf"^{re.escape(target)}\s+\d+", out, re.M), out
     assert re.search(r"^helpline/floor = \d+\.\d\d", out, re.M), out
     assert "memory: helpline RSS" in out
+    if shutil.which("wrk"):
+        assert re.search(r"^load: wrk ", out, re.M), out
+    if "helpline+postgres: skipped" not in out:  # a PostgreSQL server could be started here
+        assert re.search(r"^helpline\+postgres\s+\d+", out, re.M), out
+        assert re.search(r"^per turn, PostgreSQL against SQLite: \d+\.\d\dx", out, re.M), out
+        assert "memory: helpline+postgres RSS" in out
     lost = re.search(r"^lost/duplicated replies: (.*)$", out, re.M)
     assert lost and all(pair.endswith(" 0/0") for pair in lost.group(1).split(", ")), out
 

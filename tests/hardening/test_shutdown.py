@@ -136,3 +136,31 @@ async def test_sigterm_when_idle_exits_0_promptly(
     await _until(listening, "the bot to listen")
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(proc.wait, 30) == 0
+
+
+async def test_turns_recorded_just_before_shutdown_reach_the_database(
+    tmp_path: Path, connector: ConnectorStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The staff page's numbers are written in batches; the last batch is written as the app
+    stops, before the database closes (it used to close first: the batch was lost, logged
+    at ERROR on every shutdown)."""
+    import dataclasses
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.storage import open_database
+    from bot.web.app import create_app
+    from config.settings import Settings
+    from tests.bot.conftest import SHIPPED_ROUTING
+
+    db_path = tmp_path / "helpline.db"
+    settings = dataclasses.replace(Settings(), routing_file=SHIPPED_ROUTING, database=db_path)
+    async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+        for n in range(3):
+            body = act.message(connector.url, "hot meals please", conversation_id=f"c{n}")
+            assert (await client.post("/api/messages", json=body)).status == 200
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+    db = open_database(str(db_path))
+    [row] = db.call_sync(lambda c: c.all("SELECT COUNT(*) AS n FROM insight_turns"))
+    db.close()
+    assert row["n"] == 3

@@ -135,6 +135,28 @@ def test_command_list_show_purge(tmp_path: Path) -> None:
 
 def test_command_refuses_a_missing_database(tmp_path: Path) -> None:
     assert cli.main(["--db", str(tmp_path / "none.db"), "list"], io.StringIO()) == 2
+    assert cli.main(["--db", f"sqlite:///{tmp_path / 'none.db'}", "list"], io.StringIO()) == 2
+
+
+def test_command_reads_the_database_the_bot_uses(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With several instances the referrals are in PostgreSQL (DATABASE_URL), not in a file:
+    the command reads (and purges) them there."""
+    db = open_database(postgres_url)
+    store = Storage.build(db, new_reference).referrals
+    referral, _ = asyncio.run(store.create(_new("c/1", "s1"), [Target("webhook", "case")], 1_000.0))
+    asyncio.run(store.claim(referral.reference, "Staff", 2_000.0))
+    db.close()
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    monkeypatch.setenv("HELPLINE_DB", str(tmp_path / "not-this.db"))
+    out = io.StringIO()
+    assert cli.main(["list"], out) == 0
+    assert referral.reference in out.getvalue()
+    out = io.StringIO()
+    assert cli.main(["purge", "--days", "30"], out) == 0
+    assert "deleted 1 referral(s)" in out.getvalue()
+    assert not (tmp_path / "not-this.db").exists()
 
 
 async def test_background_purge_runs_at_start(

@@ -130,6 +130,46 @@ async def test_due_deliveries_are_leased_to_one_taker(storage: Storage) -> None:
     assert len(await storage.referrals.due(now + LEASE_SECONDS + 1)) == 1
 
 
+async def test_a_renewed_lease_keeps_the_delivery_from_others(storage: Storage) -> None:
+    referral, _ = await storage.referrals.create(_new(), [Target("teams", "staff")], 1.0)
+    now = 10_000_000_000.0
+    [mine] = await storage.referrals.due(now, lease=10.0, owner="a")
+    assert await storage.referrals.renew([mine.id], "a", now + 25.0) == 1
+    assert await storage.referrals.due(now + 20.0, owner="b") == []  # still a's
+    assert await storage.referrals.renew([mine.id], "b", now + 99.0) == 0  # not b's to renew
+    [taken] = await storage.referrals.due(now + 26.0, owner="b")  # a stopped renewing: died
+    assert taken.id == mine.id and taken.reference == referral.reference
+
+
+async def test_only_the_lease_holder_retries_or_gives_up_a_delivery(storage: Storage) -> None:
+    await storage.referrals.create(_new(), [Target("webhook", "case")], 1.0)
+    now = 10_000_000_000.0
+    [first] = await storage.referrals.due(now, lease=10.0, owner="a")
+    [second] = await storage.referrals.due(now + 11.0, lease=10.0, owner="b")  # a's ran out
+    # a comes back to a delivery b holds now: its verdicts change nothing.
+    assert not await storage.referrals.mark_retry(first.id, now + 50.0, "timeout", owner="a")
+    fallback = Target("teams", "fallback")
+    assert await storage.referrals.mark_failed(first.id, "http_500", fallback, now, owner="a") is None
+    [row] = await storage.referrals.deliveries_of(first.reference)
+    assert (row.status, row.attempts) == (PENDING, 0)
+    assert await storage.referrals.mark_retry(second.id, now + 50.0, "timeout", owner="b")
+
+
+async def test_a_delivery_once_delivered_stays_delivered(storage: Storage) -> None:
+    referral, _ = await storage.referrals.create(_new(), [Target("webhook", "case")], 1.0)
+    now = 10_000_000_000.0
+    [first] = await storage.referrals.due(now, lease=10.0, owner="a")
+    [second] = await storage.referrals.due(now + 11.0, lease=10.0, owner="b")
+    await storage.referrals.mark_delivered(second.id, now + 12.0)
+    # a, whose lease ran out, also got it through (the receiver dropped the repeat by its key)
+    # or failed: either way it stays delivered, once, and nothing is escalated.
+    await storage.referrals.mark_delivered(first.id, now + 13.0)
+    fallback = Target("teams", "fallback")
+    assert await storage.referrals.mark_failed(first.id, "http_500", fallback, now) is None
+    [row] = await storage.referrals.deliveries_of(referral.reference)
+    assert (row.status, row.attempts, row.delivered_at) == (DELIVERED, 1, now + 12.0)
+
+
 async def test_concurrent_takers_never_share_a_delivery(storage: Storage) -> None:
     for i in range(30):
         await storage.referrals.create(_new(f"s{i}"), [Target("teams", "staff")], 1.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
 
@@ -173,6 +174,48 @@ async def test_reads_on_the_loop_see_every_committed_write_and_cannot_write(tmp_
     # says "ask the worker thread"), nothing is deleted.
     assert db.read_now(lambda conn: conn.execute("DELETE FROM bot_state")) is None
     assert (await storage.state.read("k")).data["n"] == 4
+    db.close()
+
+
+async def test_state_writes_do_not_wait_for_the_worker_thread(tmp_path: Path) -> None:
+    """A conversation's state is written on the event loop (one statement, no sync), so a
+    turn does not queue behind the worker thread's longer work (a referral, a purge)."""
+    db = open_database(str(tmp_path / "h.db"))
+    storage = Storage.build(db, lambda: "X")
+    await storage.state.put("k", {"v": 1})
+    release = threading.Event()
+    busy = asyncio.ensure_future(db.call(lambda c: release.wait(10)))  # holds no lock
+    try:
+        item = await asyncio.wait_for(storage.state.read("k"), 2)
+        item.data["v"] = 2
+        assert await asyncio.wait_for(storage.state.write(item), 2)
+        assert (await storage.state.read("k")).data == {"v": 2}
+        assert not busy.done()
+    finally:
+        release.set()
+        await busy
+    # Written with synchronous=NORMAL: the worker's connection still commits durably.
+    assert db.call_sync(lambda c: c.one("PRAGMA synchronous")[0]) == 2  # type: ignore[index]
+    db.close()
+
+
+async def test_the_wal_is_checkpointed_though_the_loop_never_checkpoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.storage import sqlite as backend
+
+    monkeypatch.setattr(backend, "CHECKPOINT_EVERY", 50)
+    db = open_database(str(tmp_path / "h.db"))
+    storage = Storage.build(db, lambda: "X")
+    padding = "x" * 2000  # about a page per write
+    for n in range(1000):
+        await storage.state.put(f"k{n}", {"n": n, "padding": padding})
+        await asyncio.sleep(0)  # let the worker checkpoint now and then
+    await db.call(lambda c: None)  # the last checkpoint asked for has run
+    wal = tmp_path / "h.db-wal"
+    # Without checkpoints the WAL would hold every page written (several MB).
+    assert wal.stat().st_size < 1_000_000, wal.stat().st_size
+    assert (await storage.state.read("k999")).data["n"] == 999
     db.close()
 
 

@@ -166,6 +166,29 @@ async def test_turns_and_masked_messages_are_recorded_in_batches(storage: Storag
     }
 
 
+@pytest.mark.parametrize(
+    "moments",
+    [
+        # Around midnight in winter (UTC+0) and in summer (UTC+1), and over the night the
+        # clocks go back: each turn counts on the Irish day it happened.
+        ["2026-11-28T23:59:59+00:00", "2026-11-29T00:00:00+00:00", "2026-11-28T12:00:00+00:00"],
+        ["2026-07-14T22:59:59+00:00", "2026-07-14T23:00:00+00:00", "2026-07-15T22:59:00+00:00"],
+        ["2026-10-24T22:59:00+00:00", "2026-10-24T23:00:00+00:00", "2026-10-25T23:59:00+00:00",
+         "2026-10-26T00:00:00+00:00"],
+    ],
+    ids=["winter-midnight", "summer-midnight", "clocks-go-back"],
+)
+async def test_each_turn_counts_on_its_irish_day(storage: Storage, moments: list[str]) -> None:
+    insights = Insights(storage.db)
+    for moment in moments:
+        insights.record_turn(KEY, dt.datetime.fromisoformat(moment), "routed")
+    await insights.flush()
+    expected = [insights_ops.day_of(dt.datetime.fromisoformat(m)) for m in moments]
+    rows = await storage.db.call(lambda c: c.all("SELECT day FROM insight_turns ORDER BY id"))
+    assert [r["day"] for r in rows] == expected
+    assert len(set(expected)) > 1
+
+
 async def test_erasure_removes_what_the_page_keeps_about_a_conversation(
     storage: Storage, staff: StaffStore
 ) -> None:
