@@ -317,11 +317,13 @@ def live_chat_of(conn: Connection, conversation: str) -> LiveChat | None:
 
 
 def ahead_of(conn: Connection, chat: LiveChat) -> int:
-    """How many chats are waiting that joined the queue before ``chat``."""
+    """How many chats are waiting that joined the queue before ``chat`` (at the same
+    moment: asked earlier; then by id)."""
     row = conn.one(
         "SELECT COUNT(*) AS n FROM live_chats WHERE status = ? AND id != ?"
-        " AND (queued_at < ? OR (queued_at = ? AND id < ?))",
-        (WAITING, chat.id, chat.queued_at, chat.queued_at, chat.id),
+        " AND (queued_at < ? OR (queued_at = ? AND (requested_at < ?"
+        " OR (requested_at = ? AND id < ?))))",
+        (WAITING, chat.id, chat.queued_at, chat.queued_at, chat.requested_at, chat.requested_at, chat.id),
     )
     return int(row["n"]) if row else 0
 
@@ -471,15 +473,20 @@ def purge_outbox(conn: Connection, age: float) -> int:
 
 
 # ---- the outbox ----------------------------------------------------------------------------
+# Each target's first message not sent yet: only it can be due (order per target).
+_HEADS = "SELECT MIN(id) AS first FROM handoff_outbox WHERE status = ? GROUP BY target"
+
+
 def lease_targets(conn: Connection, now: float, owner: str, limit: int = 50) -> list[str]:
-    """Targets with a message due, leased to ``owner`` for ``LEASE_SECONDS`` (a target
-    another instance holds is left to it)."""
+    """Targets whose first message is due, leased to ``owner`` for ``LEASE_SECONDS`` (a
+    target another instance holds is left to it; one whose first message waits for a retry
+    is not due, however many wait behind it)."""
     with conn.transaction():
         rows = conn.all(
-            "SELECT DISTINCT o.target AS target FROM handoff_outbox o"
+            f"SELECT o.target AS target FROM handoff_outbox o JOIN ({_HEADS}) h ON h.first = o.id"
             " LEFT JOIN handoff_leases l ON l.target = o.target"
-            " WHERE o.status = ? AND o.next_at <= ?"
-            " AND (l.target IS NULL OR l.lease_until <= ? OR l.owner = ?) LIMIT ?",
+            " WHERE o.next_at <= ? AND (l.target IS NULL OR l.lease_until <= ? OR l.owner = ?)"
+            " ORDER BY o.id LIMIT ?",
             (PENDING, now, now, owner, limit),
         )
         leased = []
@@ -569,7 +576,11 @@ def mark_done(conn: Connection, op_id: int, status: str, error: str | None = Non
 
 
 def next_due(conn: Connection) -> float | None:
-    row = conn.one("SELECT MIN(next_at) AS t FROM handoff_outbox WHERE status = ?", (PENDING,))
+    """When the first message of some target is due next."""
+    row = conn.one(
+        f"SELECT MIN(o.next_at) AS t FROM handoff_outbox o JOIN ({_HEADS}) h ON h.first = o.id",
+        (PENDING,),
+    )
     return float(row["t"]) if row and row["t"] is not None else None
 
 
