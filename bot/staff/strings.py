@@ -189,7 +189,11 @@ EN: dict[str, str] = {
     "time_to_outcome": "Request to first outcome (median)",
     "p90": "9 in 10 within {value}",
     "live_chats": "Live chats and waits",
-    "not_yet": "Not available yet: comes with live hand-off.",
+    "live_chats_detail": (
+        "{taken} taken by staff, waiting {median} (9 in 10 within {p90}); {timed_out} offered a "
+        "call-back as nobody was free; {helped} of {answered} said it helped"
+    ),
+    "live_now": "Now: {waiting} waiting, {active} in a chat",
     "by_day": "By day",
     "by_service": "By service",
     "by_district": "By municipal district",
@@ -201,6 +205,7 @@ EN: dict[str, str] = {
     "col_district": "District",
     "unknown_district": "Not known",
     "no_service": "No service",
+    "seconds": "{n} s",
     "minutes": "{n} min",
     "hours_minutes": "{h} h {m} min",
     "no_data": "—",
