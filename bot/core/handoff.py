@@ -128,8 +128,9 @@ class EmergencyRelay:
 
 class HandoffRequest:
     """ "Talk to a person" (any wording, or the Talk to someone button) while live chat is
-    on: ask the staff channel when the rota is open; otherwise, or when the channel cannot
-    be reached, the call-back (with what they said) and the helpline's number and hours."""
+    on: ask the staff channel when the rota is open; otherwise the call-back (with what
+    they said) and the helpline's number and hours. When the channel cannot be reached, the
+    helpline's number and the call-back as without live chat."""
 
     name = "handoff_request"
 
@@ -175,8 +176,10 @@ class HandoffRequest:
             town=self._town(turn),
         )
         if requested is None:
+            # The staff channel cannot be reached (no address known yet: logged): the
+            # helpline's number and the call-back, as without live chat.
             self._carry(turn, asked)
-            turn.say(_said(turn, handoff.unavailable("nobody_free", language, turn.now)))
+            turn.say(turn.router.choose(TALK_TO_SOMEONE, facts, turn.now))
             return True
         turn.state[MARK] = {"chat": requested.chat.id}
         text = config.text("asked", language, ahead=requested.ahead, minutes=requested.minutes)
