@@ -36,10 +36,11 @@ class TeamsChatChannel:
     async def create_thread(
         self, channel: Address, text: str, card: dict[str, Any]
     ) -> tuple[str, str | None]:
+        # The card alone (its heading says what it is); ``summary`` is what notifications
+        # and the activity feed show for it.
         activity: dict[str, Any] = {
             "type": "message",
-            "text": text,
-            "textFormat": "plain",
+            "summary": text,
             "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
         }
         channel_data: dict[str, Any] = {"channel": {"id": channel.channel_root}}

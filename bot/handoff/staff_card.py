@@ -145,13 +145,11 @@ def request_card(
 
 
 def citizen_line(config: HandoffConfig, text: str, *, flagged: bool = False) -> dict[str, Any]:
-    """One message from the citizen, as it appears in the thread: literal, and flagged when
-    it got the emergency reply."""
-    words = config.staff
+    """One message from the citizen, as it appears in the thread (under the message's text,
+    the "Citizen" label): literal, and flagged when it got the emergency reply."""
     body: list[dict[str, Any]] = []
     if flagged:
-        body.append(_text(words["emergency"], color="Attention", weight="Bolder"))
-    body.append(_text(words["citizen"], weight="Bolder", size="Small", isSubtle=True))
+        body.append(_text(config.staff["emergency"], color="Attention", weight="Bolder"))
     body.append(_literal(text))
     return _card(body)
 
