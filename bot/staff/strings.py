@@ -189,10 +189,10 @@ EN: dict[str, str] = {
     "time_to_outcome": "Request to first outcome (median)",
     "p90": "9 in 10 within {value}",
     "live_chats": "Live chats and waits",
-    "live_chats_detail": (
-        "{taken} taken by staff, waiting {median} (9 in 10 within {p90}); {timed_out} offered a "
-        "call-back as nobody was free; {helped} of {answered} said it helped"
-    ),
+    "live_none": "No one asked for a person in this period.",
+    "live_taken": "{taken} taken by staff; waited {median} (9 in 10 within {p90})",
+    "live_timed_out": "{timed_out} offered a call-back: nobody was free in time",
+    "live_helped": "Did it help? Yes {helped}, no {not_helped}",
     "live_now": "Now: {waiting} waiting, {active} in a chat",
     "by_day": "By day",
     "by_service": "By service",

@@ -369,8 +369,9 @@ async def test_numbers_has_a_line_for_live_chats_and_waits(client: TestClient, h
     assert tile is not None
     shown = re.sub(r"<[^>]+>", " ", tile.group(1))
     assert " ".join(shown.split()) == (
-        "4 Live chats and waits 2 taken by staff, waiting 1 min (9 in 10 within 2 min); 1 offered a "
-        "call-back as nobody was free; 1 of 1 said it helped Now: 1 waiting, 1 in a chat"
+        "4 Live chats and waits 2 taken by staff; waited 1 min (9 in 10 within 2 min) "
+        "1 offered a call-back: nobody was free in time Did it help? Yes 1, no 0 "
+        "Now: 1 waiting, 1 in a chat"
     )
 
 
