@@ -3,6 +3,8 @@ in the staff channel and comes back to the assistant."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from bot.web.app import STORAGE
@@ -14,8 +16,10 @@ from tests.handoff.conftest import (
     SIOBHAN,
     TEAM_ID,
     AppStarter,
+    Clock,
     Helpline,
     buttons,
+    eventually,
     card_buttons,
     card_texts,
 )
@@ -388,3 +392,77 @@ async def test_helpline_now_puts_the_bot_at_a_chosen_time(start_helpline: AppSta
     morning = await start_helpline(own_clock=True, helpline_now=CLOSED.replace(hour=10))
     (asked,) = await morning.citizen("talk to a person", conversation="a:1another-chat")
     assert "I've asked the Community Support team" in asked["text"]
+
+
+async def test_without_the_read_permission_staff_mention_the_bot_and_it_works_the_same(
+    helpline: Helpline,
+) -> None:
+    """Without ChannelMessage.Read.Group Teams delivers only messages that @mention the
+    bot; the mention is not part of what the citizen reads."""
+    await _taken(helpline)
+    assert await helpline.staff_says("Hello, I'm here now", mentioned=True) == []
+    reply = await helpline.citizen_gets("Hello, I'm here now")
+    assert reply["text"] == "Siobhan: Hello, I'm here now"
+    await helpline.staff_says("end chat", mentioned=True)
+    await helpline.citizen_gets("Did this help?")
+
+
+async def test_chats_follow_the_referral_retention(start_helpline: AppStarter) -> None:
+    helpline = await start_helpline(referral_retention_days=30, referral_purge_interval=0.1)
+    chat_id = await _taken(helpline)
+    await helpline.citizen("my number is 087 123 4567")
+    await helpline.press("end", chat_id)
+    await helpline.citizen_gets("Did this help?")
+    await helpline.sent_out()
+    helpline.clock.advance(days=29)
+    await asyncio.sleep(0.3)
+    assert await helpline.chats.get(chat_id) is not None  # kept within the period
+    helpline.clock.advance(days=2)
+    gone = await eventually(lambda: _missing(helpline, chat_id), 10, "the chat to be purged")
+    assert gone
+    await helpline.sent_out()
+    assert "deleted at the end of the retention period" in card_texts(helpline.card_now())
+    assert any(c.method == "DELETE" for c in helpline.connector.calls)
+
+
+async def _missing(helpline: Helpline, chat_id: str) -> bool:
+    return await helpline.chats.get(chat_id) is None
+
+
+async def test_healthz_says_live_chat_is_on_with_what_waits(helpline: Helpline) -> None:
+    await helpline.citizen("talk to a person")
+    await helpline.thread_opened()
+    await helpline.sent_out()
+    health = await (await helpline.client.get("/healthz")).json()
+    assert health["live_chat"] == {
+        "status": "on", "waiting": 1, "active": 0, "outbox_pending": 0, "outbox_failed": 0,
+    }
+
+
+async def test_two_instances_on_one_postgresql_share_the_chat_and_send_each_message_once(
+    start_helpline: AppStarter, postgres_url: str
+) -> None:
+    """The citizen's turns reach one instance, the staff channel's another (as behind a
+    load balancer); both run the outbox on the same database."""
+    clock = Clock()
+    citizen_side = await start_helpline(clock, database_url=postgres_url)
+    staff_side = await start_helpline(clock, database_url=postgres_url)
+    await citizen_side.citizen("talk to a person")
+    await citizen_side.thread_opened()
+    chat = await citizen_side.chat()
+    status, answer = await staff_side.press("take", chat.id)
+    assert "Siobhan Walsh has this chat" in card_texts(answer["value"])
+    status, again = await citizen_side.press("take", chat.id, staff=MAIRE)  # at the same time elsewhere
+    assert "Siobhan Walsh has this chat" in card_texts(again["value"])
+    await citizen_side.citizen_gets("is with you now")
+    assert await citizen_side.citizen("are you there?") == []
+    await staff_side.staff_says("I am, yes")
+    await citizen_side.citizen_gets("Siobhan: I am, yes")
+    await citizen_side.sent_out()
+    await staff_side.sent_out()
+    texts = citizen_side.to_citizen()
+    assert texts.count("Siobhan from the Community Support team is with you now.") == 1
+    assert texts.count("Siobhan: I am, yes") == 1
+    assert len(citizen_side.connector.threads()) == 1
+    relayed = [m for m in citizen_side.in_thread() if "are you there?" in str(m.get("attachments"))]
+    assert len(relayed) == 1
