@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from .channel import ChannelEndpoints, ChannelSettingError
 from .staff import StaffSettings, StaffSettingsError
@@ -24,6 +26,31 @@ PUBLIC_HOST = "0.0.0.0"
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment variable."""
+
+
+IRISH_TIME = ZoneInfo("Europe/Dublin")
+
+
+def _helpline_now(env: Mapping[str, str], auth_enabled: bool) -> dt.datetime | None:
+    """``HELPLINE_NOW=2026-12-01T10:00``: start the bot's clock at that Irish time (it then
+    runs on from there), to try opening hours and the live-chat rota in local mode. Refused
+    with authentication on: a deployed bot keeps the real time."""
+    raw = env.get("HELPLINE_NOW", "").strip()
+    if not raw:
+        return None
+    if auth_enabled:
+        raise SettingsError(
+            "HELPLINE_NOW is only for trying the bot in local mode (authentication off); "
+            "unset it when MicrosoftAppId is set"
+        )
+    try:
+        when = dt.datetime.fromisoformat(raw.replace(" ", "T", 1))
+    except ValueError:
+        raise SettingsError(
+            f"HELPLINE_NOW={raw!r} is not a date and time: write it like 2026-12-01T10:00 "
+            "(Irish time)"
+        ) from None
+    return when.replace(tzinfo=IRISH_TIME) if when.tzinfo is None else when
 
 
 _N = TypeVar("_N", int, float)
@@ -234,6 +261,11 @@ class Settings:
     allowed_service_urls: tuple[str, ...] = ()
     # The staff page (config/staff.py: sign-in, sessions, retention).
     staff: StaffSettings = StaffSettings()
+    # HELPLINE_NOW (local mode only): the bot's clock starts at this time and runs on.
+    helpline_now: dt.datetime | None = None
+    # Live chat (bot/handoff): how often waiting chats are checked (the call-back offered
+    # when nobody took one in time, the card's waiting minutes).
+    handoff_check_seconds: float = 2.0
 
     @property
     def storage_url(self) -> str:
@@ -332,6 +364,8 @@ class Settings:
             channel=_channel(env),
             allowed_service_urls=_service_urls(env),
             staff=_staff(env),
+            helpline_now=_helpline_now(env, bool(app_id)),
+            handoff_check_seconds=_float(env, "HANDOFF_CHECK_SECONDS", 2.0, minimum=0.05),
         )
 
 

@@ -33,6 +33,7 @@ from routing.model import (
     ServiceContact,
 )
 from routing.phones import Phone, parse_phone
+from routing.handoff import build_handoff
 from routing.referrals import build_referrals
 
 
@@ -139,6 +140,8 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
         for a in data.get("areas") or []
     )
     em = data["emergency"]
+    referrals = build_referrals(data.get("referrals"), schedules)
+    helpline_spec = (data.get("contacts") or {}).get(data["helpline"]["contact"]) or {}
     return RoutingTable(
         source=source,
         helpline=contacts[data["helpline"]["contact"]],
@@ -150,8 +153,9 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
         messages=_messages(data["messages"]),
         classifier=classifier,
         examples=tuple(_example(e) for e in data.get("examples") or []),
-        referrals=build_referrals(data.get("referrals"), schedules),
+        referrals=referrals,
         conversation=_conversation(data.get("conversation")),
+        handoff=build_handoff(data.get("handoff"), schedules, helpline_spec.get("hours"), referrals),
     )
 
 

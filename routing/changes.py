@@ -28,6 +28,7 @@ _SECTIONS = {
     "messages": "the bot's wording (messages:)",
     "referrals": "the call-back requests (referrals:)",
     "conversation": "the small talk and other matters (conversation:)",
+    "handoff": "live chat with staff (handoff:)",
     "examples": "the examples (examples:)",
 }
 
@@ -209,6 +210,8 @@ def summary(old: dict[str, Any], new: dict[str, Any]) -> str:
         parts.append("areas changed")
     if old.get("referrals") != new.get("referrals"):
         parts.append("call-back settings changed")
+    if old.get("handoff") != new.get("handoff"):
+        parts.append("live chat settings changed")
     if old.get("examples") != new.get("examples"):
         parts.append("examples changed")
     return "; ".join(parts) if parts else "no change in content (comments or layout only)"

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from intents.result import Classification
 from routing.areas import Area, AreaMatcher
+from routing.handoff import HandoffConfig
 from routing.hours import Schedule
 from routing.phones import Phone
 from routing.referrals import ReferralConfig
@@ -184,6 +185,7 @@ class RoutingTable:
     helpline_out_of_hours: tuple[OutOfHoursOption, ...] = ()
     referrals: ReferralConfig | None = None  # None: no callback referrals offered
     conversation: ConversationTexts | None = None  # None: small talk gets the fallback
+    handoff: HandoffConfig | None = None  # None: live chat with staff is off
     area_matcher: AreaMatcher = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ ReplyKind = Literal[
     "fallback",  # not understood / out of scope: county helpline + service buttons
     "emergency",  # 112/999 or Samaritans, nothing else
     "talk_to_someone",  # the citizen asked for a person
+    "handoff",  # live chat with staff: asked, nobody free, out of hours, ended, did it help
     "team_intro",  # the bot was added to a team or group chat
     "paused",  # the service asked for is paused: what to do instead
     "small_talk",  # greeting, thanks, "are you a robot", "is it open now" ...: a short answer

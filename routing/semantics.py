@@ -25,6 +25,7 @@ from routing.hours import (
 )
 from routing.paths import Located
 from routing.phones import emergency_elsewhere, parse_phone, phone_problem
+from routing.handoff import handoff_issues
 from routing.referrals import referral_issues
 from routing.text import fold
 from routing.wording import (
@@ -178,6 +179,10 @@ def semantic_issues(data: dict[str, Any], loc: Located) -> list[ConfigIssue]:
         c.text(("conversation", "topics", topic), text, Rule())
     if data.get("referrals"):
         for path, message in referral_issues(data["referrals"], services, schedules):
+            c.add(path, message)
+    if data.get("handoff"):
+        destinations = (data.get("referrals") or {}).get("destinations") or {}
+        for path, message in handoff_issues(data["handoff"], destinations, schedules):
             c.add(path, message)
     for i, example in enumerate(data.get("examples") or []):
         expect = example["expect"]

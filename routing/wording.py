@@ -137,6 +137,54 @@ STAFF_RULES: dict[str, Rule] = {
     "erased": _r(required="reference"),
 }
 
+# handoff: messages: (live chat with staff; each language version checked)
+HANDOFF_RULES: dict[str, Rule] = {
+    "asked": _r(required="ahead minutes"),
+    "joined": _r(required="staff"),
+    "staff_says": _r(required="staff text"),
+    "ended_by_staff": _r("staff"),
+    "ended_by_you": _r(),
+    "cancelled": _r(),
+    "released": _r("staff", "ahead"),
+    "feedback": _r(),
+    "feedback_yes": _r(),
+    "feedback_no": _r(),
+    "feedback_thanks": _r(),
+    "nobody_free": _r("name hours", "phone"),
+    "closed": _r("name hours chat_hours", "phone"),
+    "offer": _r("name phone hours"),
+}
+# handoff: staff_card: (the staff channel's card and notes; English)
+HANDOFF_STAFF_RULES: dict[str, Rule] = {
+    "title": _r(),
+    "asked": _r(),
+    "service": _r(),
+    "town": _r(),
+    "in_irish": _r(),
+    "so_far": _r(),
+    "citizen": _r(),
+    "assistant": _r(),
+    "waiting": _r("minutes", "time"),
+    "take_button": _r(),
+    "end_button": _r(),
+    "hand_button": _r(),
+    "release_button": _r(),
+    "taken_by": _r(required="staff"),
+    "handing": _r(required="staff"),
+    "ended_by_citizen": _r("time"),
+    "ended_by_staff": _r("time", "staff"),
+    "timed_out": _r("minutes"),
+    "erased": _r(),
+    "purged": _r(),
+    "emergency": _r(),
+    "note_taken": _r(required="staff"),
+    "note_not_yours": _r(required="staff"),
+    "note_take_first": _r(),
+    "note_released": _r(required="staff"),
+    "note_helped": _r(),
+    "note_not_helped": _r(),
+}
+
 _UNPAIRED = "has a { or } without its partner — write {name} placeholders in pairs"
 
 
@@ -197,6 +245,9 @@ _FILLS = {
     "link": "the privacy notice's address",
     "staff": "the staff member's name",
     "destination": "the destination's name",
+    "ahead": "how many people are waiting ahead of them",
+    "minutes": "a number of minutes",
+    "text": "what the staff member wrote",
 }
 
 

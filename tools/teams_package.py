@@ -6,6 +6,12 @@ Fills the bot's app id and domain into ``appPackage/manifest.json``, checks the 
 validates the manifest offline against Microsoft's published JSON Schema for its
 ``manifestVersion`` (shipped in the npm package ``@microsoft/app-manifest``; ``npm ci``
 installs it). Exits 2 with a message naming what to fix.
+
+Live chat (issue 15): the manifest asks for the resource-specific permission
+``ChannelMessage.Read.Group``, so staff reply in a chat's thread without @mentioning the bot
+(a team owner consents when adding the app to the team). ``--mentions-only`` builds the
+package without it, for tenants that do not allow resource-specific consent: staff then
+@mention the bot in the thread.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_PACKAGE = ROOT / "appPackage"
 SCHEMAS = ROOT / "node_modules" / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams"
 ICONS = {"color": (192, 192), "outline": (32, 32)}
+RSC_CHANNEL_MESSAGES = "ChannelMessage.Read.Group"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _HOST = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -73,6 +80,43 @@ def fill(template: str, inputs: PackageInputs) -> dict[str, Any]:
         return values[name]
 
     return json.loads(_PLACEHOLDER.sub(replace, template))
+
+
+def rsc_permissions(manifest: Mapping[str, Any]) -> list[str]:
+    """The resource-specific permissions the manifest asks for."""
+    permissions = (manifest.get("authorization") or {}).get("permissions") or {}
+    return [str(p.get("name")) for p in permissions.get("resourceSpecific") or []]
+
+
+def mentions_only(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest without ``ChannelMessage.Read.Group`` (and without the app information
+    only that permission needs)."""
+    out = dict(manifest)
+    permissions = [
+        p
+        for p in (out.get("authorization") or {}).get("permissions", {}).get("resourceSpecific", [])
+        if p.get("name") != RSC_CHANNEL_MESSAGES
+    ]
+    if permissions:
+        out["authorization"] = {"permissions": {"resourceSpecific": permissions}}
+    else:
+        out.pop("authorization", None)
+        out.pop("webApplicationInfo", None)
+    return out
+
+
+def check_rsc(manifest: Mapping[str, Any]) -> None:
+    """Resource-specific consent is granted to the app's Entra application: its id must be
+    the bot's."""
+    if not rsc_permissions(manifest):
+        return
+    bots = manifest.get("bots") or [{}]
+    info = manifest.get("webApplicationInfo") or {}
+    if info.get("id") != bots[0].get("botId"):
+        raise PackageError(
+            "webApplicationInfo.id must be the bot's app id (${{MicrosoftAppId}}) for "
+            f"{', '.join(rsc_permissions(manifest))}"
+        )
 
 
 def schema_for(manifest: Mapping[str, Any], schemas: Path = SCHEMAS) -> dict[str, Any]:
@@ -126,9 +170,14 @@ def build(
     source: Path = APP_PACKAGE,
     output: Path | None = None,
     schemas: Path = SCHEMAS,
+    rsc: bool = True,
 ) -> Path:
-    """Validate and write the zip; returns its path."""
+    """Validate and write the zip; returns its path. ``rsc=False``: without
+    ``ChannelMessage.Read.Group`` (staff @mention the bot in live-chat threads)."""
     manifest = fill((source / "manifest.json").read_text(encoding="utf-8"), inputs)
+    if not rsc:
+        manifest = mentions_only(manifest)
+    check_rsc(manifest)
     errors = schema_errors(manifest, schema_for(manifest, schemas))
     if errors:
         raise PackageError("manifest.json is not valid:\n  " + "\n  ".join(errors))
@@ -149,13 +198,23 @@ def main(argv: list[str] | None = None) -> int:
         description="Build appPackage/build/helpline.zip from MicrosoftAppId and BOT_DOMAIN.",
     )
     parser.add_argument("--output", type=Path, help="where to write the zip")
+    parser.add_argument(
+        "--mentions-only",
+        action="store_true",
+        help=f"leave out {RSC_CHANNEL_MESSAGES}: staff @mention the bot in live-chat threads",
+    )
     args = parser.parse_args(argv)
     try:
-        path = build(PackageInputs.from_env(os.environ), output=args.output)
+        path = build(PackageInputs.from_env(os.environ), output=args.output, rsc=not args.mentions_only)
     except PackageError as error:
         print(f"teams package: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {path} (manifest valid against the published Teams schema)")
+    how = (
+        "staff @mention the bot in live-chat threads"
+        if args.mentions_only
+        else f"with {RSC_CHANNEL_MESSAGES}: staff reply in live-chat threads without an @mention"
+    )
+    print(f"wrote {path} (manifest valid against the published Teams schema; {how})")
     return 0
 
 

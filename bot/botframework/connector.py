@@ -215,6 +215,13 @@ class ConnectorSender:
         data = await self._call("POST", url, activity)
         return str(data.get("id") or "")
 
+    async def create_conversation(self, service_url: str, body: bytes) -> dict[str, Any]:
+        """``POST {serviceUrl}/v3/conversations``: a new conversation, or in Teams a new
+        thread in a channel (``isGroup`` with ``channelData.channel.id``). Returns the
+        answer: ``id`` (the new conversation's id) and ``activityId`` (its first message)."""
+        url = f"{service_url.rstrip('/')}/v3/conversations"
+        return await self._call("POST", url, body)
+
     async def update(
         self,
         service_url: str,

@@ -30,6 +30,9 @@ MAX_NEED = 500
 MIN_NEED = 3
 STEPS = ("name", "phone", "area", "need", "consent")
 FORM = "form"
+# What the citizen already said, kept for a call-back they may ask for next (a live chat
+# nobody took, or asked for out of hours): the form starts with it as the need.
+CARRIED_NEED = "need_so_far"
 
 # Wording the routing file may leave out (older files): used only when its key is missing.
 DEFAULT_TEXTS = {  # (the routing file has these; used only when an older file lacks them)
@@ -55,6 +58,27 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-]{5,}\d")
+
+
+def carry_need(state: dict[str, Any], text: str, now: float) -> None:
+    """Keep what the citizen said for a call-back they may ask for in the next half hour."""
+    if text.strip():
+        state[CARRIED_NEED] = {"text": text.strip()[:MAX_NEED], "at": now}
+
+
+def carried_need(state: dict[str, Any], now: float) -> str | None:
+    """What :func:`carry_need` kept (and forget it), unless it is older than the form's
+    idle time."""
+    kept = state.pop(CARRIED_NEED, None)
+    if not isinstance(kept, dict) or now - float(kept.get("at") or 0) > IDLE_SECONDS:
+        return None
+    text = kept.get("text")
+    return text if isinstance(text, str) and text else None
+
+
+def yes_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Everyday ways of saying yes and no (English and Irish), for short answers."""
+    return _EXTRA_YES, _EXTRA_NO
 
 
 def find_phone(text: str) -> Phone | None:

@@ -3,11 +3,16 @@
 1. ``Joined``: someone (or the bot) joined: welcome once, or introduce the bot to a team.
 2. ``Other``: activity types that need no answer.
 3. ``StaffActions``: "I'll take it" on a staff card, only from a staff destination.
+   With live chat on (``bot/core/handoff.py``): the live-chat card's buttons and messages
+   in a chat's thread, only from the staff channel.
 4. ``GroupGate``: in group chats and channels, answer only when @mentioned.
-5. ``Emergency``: checked on every message, in every state; leaves any form.
+5. ``Emergency``: checked on every message, in every state; leaves any form (and flags
+   the message to staff during a live chat).
 6. ``Privacy``: "delete my details".
+   With live chat on: ``LiveChat``, while a chat is going everything goes to staff.
 7. ``Form``: the call-back form, while one is open.
 8. ``Reference``: "what happened to MAY-XXXX-XXX".
+   With live chat on: ``HandoffRequest``, "talk to a person" or the Talk to someone button.
 9. ``Choice``: a button press (or its label typed).
 10. ``Route``: classify and answer (routed, clarify, ask area, fallback).
 """
@@ -15,18 +20,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from routing.reply import SERVICE_PREFIX, ConversationFacts
+from routing.reply import SERVICE_PREFIX, ConversationFacts, Reply
 
 from ..referrals.codes import find_reference
-from ..referrals.service import CALLBACK_PREFIX, Referrals
+from ..referrals.service import CALLBACK_PREFIX, TALK_TO_PERSON, Referrals
 from ..referrals.staff_card import claimed_reference
-from .form import CallbackForm, Signals, Step
+from .form import CallbackForm, Signals, Step, carried_need
 from .turn import Turn, card_invoke, error_invoke
 from .words import starts_with
+
+if TYPE_CHECKING:
+    from ..handoff.service import Handoff
+
+# Told after the emergency reply (a live chat flags the message to staff).
+EmergencyWatcher = Callable[[Turn, Reply], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +159,9 @@ class Emergency:
 
     name = "emergency"
 
+    def __init__(self, watchers: Sequence[EmergencyWatcher] = ()) -> None:
+        self.watchers = tuple(watchers)
+
     def check(self, turn: Turn) -> bool | None:
         if turn.inbound.kind != "message" or not turn.text:
             return None
@@ -158,6 +172,11 @@ class Emergency:
             log.info("emergency during the call-back form: the form was dropped")
         reply = turn.router.respond(turn.text, turn.facts, turn.now, turn.classification)
         turn.say(reply)
+        for watcher in self.watchers:
+            try:
+                await watcher(turn, reply)
+            except Exception:  # the citizen's emergency reply goes out whatever happens here
+                log.exception("after the emergency reply: %s failed", type(watcher).__name__)
         return True
 
 
@@ -326,8 +345,12 @@ class Choice:
             config = self.referrals.config() if self.referrals is not None else None
             if rules is not None and config is not None and config.offered_for(service):
                 facts = turn.facts
+                # After a live chat nobody took, or asked for out of hours, "talk to a
+                # person"'s call-back starts with what the citizen already said.
+                need = carried_need(turn.state, _timestamp(turn))
                 step = rules.start(
-                    turn.state, service, area=facts.area, town=None, now=_timestamp(turn)
+                    turn.state, service, area=facts.area, town=None, now=_timestamp(turn),
+                    need=need if service == TALK_TO_PERSON else None,
                 )
                 log.info("callback started for service %s", service)
                 turn.say_text("\n\n".join(step.texts), step.buttons)
@@ -344,8 +367,13 @@ class Route:
 
     name = "route"
 
-    def __init__(self, referrals: Referrals | None = None) -> None:
+    def __init__(
+        self,
+        referrals: Referrals | None = None,
+        person_offer: Callable[[Turn], str | None] | None = None,
+    ) -> None:
         self.referrals = referrals
+        self.person_offer = person_offer
 
     def check(self, turn: Turn) -> bool | None:
         if turn.inbound.kind == "action":
@@ -373,7 +401,11 @@ class Route:
             return True
         reply = router.respond(turn.text, turn.facts, turn.now, classification)
         if reply.kind == "fallback" and turn.state.get("last") == "fallback":
-            reply = router.offer_person(reply, turn.now)
+            lead = self.person_offer(turn) if self.person_offer is not None else None
+            if lead:  # a person can be reached here, now: the Talk to someone button
+                reply = replace(reply, text=f"{lead}\n\n{reply.text}")
+            else:
+                reply = router.offer_person(reply, turn.now)
         turn.say(reply)
         return True
 
@@ -389,18 +421,41 @@ class Route:
         turn.say(replace(reply, text="\n\n".join([reply.text, *texts])))
 
 
-def helpline_handlers(referrals: Referrals | None, staff_refused: Callable[[], None]) -> list[Any]:
-    """The handlers in the order the core tries them."""
+def helpline_handlers(
+    referrals: Referrals | None,
+    staff_refused: Callable[[], None],
+    handoff: Handoff | None = None,
+) -> list[Any]:
+    """The handlers in the order the core tries them (with live chat's when ``handoff``)."""
     form = Form(referrals)
+    if handoff is None:
+        return [
+            Joined(referrals),
+            Other(),
+            StaffActions(referrals, staff_refused),
+            GroupGate(referrals),
+            Emergency(),
+            Privacy(referrals),
+            form,
+            Reference(referrals),
+            Choice(referrals, form),
+            Route(referrals),
+        ]
+    from . import handoff as live
+
     return [
         Joined(referrals),
         Other(),
         StaffActions(referrals, staff_refused),
+        live.StaffChatActions(handoff, staff_refused),
+        live.StaffThread(handoff),
         GroupGate(referrals),
-        Emergency(),
+        Emergency([live.EmergencyRelay(handoff)]),
         Privacy(referrals),
+        live.LiveChat(handoff),
         form,
         Reference(referrals),
+        live.HandoffRequest(handoff),
         Choice(referrals, form),
-        Route(referrals),
+        Route(referrals, live.person_offer(handoff)),
     ]

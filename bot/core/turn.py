@@ -13,7 +13,7 @@ state that was saved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -22,7 +22,7 @@ from intents.result import Classification
 from routing.reply import Choice, ConversationFacts, Reply
 from routing.router import Router
 
-from ..storage import Decision, EtagConflict, Storage, StorageBusy
+from ..storage import Decision, EtagConflict, RateLimits, Storage, StorageBusy
 from .locks import ConversationLocks
 from .message import Inbound, Outcome
 
@@ -41,6 +41,12 @@ _KEEPS_LAST = frozenset({"text", "after_emergency", "small_talk"})  # tries of a
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def clock_from(start: datetime, real: Clock = utc_now) -> Clock:
+    """A clock that reads ``start`` now and runs on from there (``HELPLINE_NOW``)."""
+    offset = start - real()
+    return lambda: real() + offset
 
 
 def norm_label(text: str) -> str:
@@ -196,9 +202,22 @@ class _NoFailures:
         pass
 
 
+@dataclass(frozen=True, slots=True)
+class LiveChatLimits:
+    """A conversation in a live chat with staff may go past the ordinary message limit (a
+    citizen pasting a long story line by line must reach staff whole), up to ``limits``
+    (Teams' own pace for one conversation: more could only queue up)."""
+
+    limits: RateLimits
+    in_live_chat: Callable[[str], Awaitable[bool]]
+
+
 class TurnRunner:
     """Runs turns: rate limit, one turn at a time per conversation (within this instance;
-    eTags across instances), the handlers, then the state write."""
+    eTags across instances), the handlers, then the state write.
+
+    ``notes`` are told about each turn once the handlers decided it, before the state is
+    saved (live chat keeps the last few exchanges for the staff card)."""
 
     def __init__(
         self,
@@ -211,6 +230,8 @@ class TurnRunner:
         failures: Failures | None = None,
         locks: ConversationLocks | None = None,
         recorder: Recorder | None = None,
+        notes: Sequence[Callable[[Turn], None]] = (),
+        live_chat_limits: LiveChatLimits | None = None,
     ) -> None:
         self.handlers = tuple(handlers)
         self.storage = storage
@@ -220,6 +241,8 @@ class TurnRunner:
         self.failures: Failures = failures or _NoFailures()
         self.locks = locks or ConversationLocks()
         self.recorder = recorder
+        self.notes = tuple(notes)
+        self.live_chat_limits = live_chat_limits
 
     def _phone(self, router: Router) -> str:
         helpline = router.table.helpline
@@ -229,6 +252,9 @@ class TurnRunner:
         key = inbound.address.key
         if inbound.kind in ("message", "action"):
             decision = await self.storage.rate_limits.hit(key)
+            live = self.live_chat_limits
+            if decision is not Decision.ALLOW and live is not None and await live.in_live_chat(key):
+                decision = await live.limits.hit(f"live:{key}")
             if decision is not Decision.ALLOW:
                 self.failures.rate_limited()
                 outcome = Outcome()
@@ -274,6 +300,8 @@ class TurnRunner:
                 turn.outcome.invoke = message_invoke(first)
             if turn.erased:
                 return turn.outcome
+            for note in self.notes:
+                note(turn)
             try:
                 await self.storage.state.write(item)
             except EtagConflict:

@@ -122,9 +122,18 @@ class Referrals:
 
     async def capture(self, address: Address) -> None:
         """Remember how to reach this team or chat, for staff cards. Only for addresses a
-        validated channel token vouched for (the caller checks ``Inbound.trusted``)."""
+        validated channel token vouched for (the caller checks ``Inbound.trusted``).
+
+        Teams sends every channel message, a new post included, as its thread
+        (``19:…;messageid=…``): the channel itself is remembered too, so a channel the bot
+        was not added in (only the team's General channel gets the "bot added" update)
+        is known once anyone writes to the bot there."""
         stored = replace(address, user=None)
         await self.store.save_conversation_ref(address.conversation_id, stored.to_dict())
+        root = address.channel_root
+        if root != address.conversation_id:
+            channel = replace(stored, conversation_id=root)
+            await self.store.save_conversation_ref(root, channel.to_dict())
 
     # ---- committing ----------------------------------------------------------------------
     async def commit(self, address: Address, values: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from routing.hours import DUBLIN
 
+from ..storage.handoff import HandoffStore
 from ..storage.insights import Unclear
 from . import teach
 from .numbers import RequestFacts, compute, day_range
@@ -179,6 +180,8 @@ def script_json(value: object) -> str:
 def _duration(lang: str, seconds: float | None) -> str:
     if seconds is None:
         return text(lang, "no_data")
+    if seconds < 60:  # a live chat is often taken within the minute
+        return text(lang, "seconds", n=int(round(seconds)))
     minutes = int(round(seconds / 60))
     if minutes < 60:
         return text(lang, "minutes", n=minutes)
@@ -216,6 +219,9 @@ async def numbers(request: web.Request) -> web.StreamResponse:
     service_ids = [s.id for s in table.services]
     area_ids = [a.id for a in table.areas]
     result = compute(span, counts, facts, service_ids, area_ids)
+    # Live chats with staff (bot/handoff): since the first day shown, and right now.
+    first_day = dt.datetime.combine(dt.date.fromisoformat(span[0]), dt.time(0), DUBLIN)
+    chats = await HandoffStore(ctx.insights.db).numbers(first_day.timestamp())
 
     def service_name(sid: str) -> str:
         found = table.service(sid)
@@ -248,6 +254,7 @@ async def numbers(request: web.Request) -> web.StreamResponse:
         days=days,
         periods=PERIODS,
         n=result,
+        chats=chats,
         service_name=service_name,
         district_name=district_name,
         share=_share,

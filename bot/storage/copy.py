@@ -29,9 +29,17 @@ TABLES: list[tuple[str, tuple[str, ...]]] = [
     ("insight_turns", ("id",)),
     ("insight_unclear", ("id",)),
     ("insight_daily", ("day", "kind", "services", "district", "language")),
+    # Live chats with staff (bot/storage/handoff.py); leases are not copied (they name the
+    # instances sending now).
+    ("live_chats", ("id",)),
+    ("live_chat_lines", ("id",)),
+    ("handoff_outbox", ("id",)),
 ]
 # Tables whose "id" PostgreSQL numbers from a sequence: moved past the copied ids.
-SERIAL_TABLES = ("deliveries", "staff_actions", "staff_audit", "insight_turns", "insight_unclear")
+SERIAL_TABLES = (
+    "deliveries", "staff_actions", "staff_audit", "insight_turns", "insight_unclear",
+    "live_chat_lines", "handoff_outbox",
+)
 
 BATCH_SIZE = 500
 

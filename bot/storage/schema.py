@@ -157,6 +157,78 @@ _V4_COMMON = [
     "ALTER TABLE deliveries ADD COLUMN lease_owner TEXT",
 ]
 
+_V5_COMMON = [
+    # Live chats with staff (issue 15; bot/storage/handoff.py). citizen_ref, history and the
+    # transcript are personal data: they go with the chat (retention purge, "delete my
+    # details").
+    """CREATE TABLE IF NOT EXISTS live_chats (
+        id TEXT PRIMARY KEY,
+        conversation TEXT NOT NULL,
+        citizen_ref TEXT NOT NULL,
+        language TEXT NOT NULL,
+        status TEXT NOT NULL,
+        requested_at {real} NOT NULL,
+        queued_at {real} NOT NULL,
+        wait_until {real} NOT NULL,
+        asked TEXT NOT NULL,
+        service_id TEXT,
+        town TEXT,
+        history TEXT NOT NULL,
+        channel_ref TEXT NOT NULL,
+        thread_id TEXT,
+        card_activity_id TEXT,
+        card_minutes INTEGER NOT NULL DEFAULT 0,
+        staff_id TEXT,
+        staff_name TEXT,
+        taken_at {real},
+        ended_at {real},
+        ended_by TEXT,
+        helped INTEGER,
+        feedback_asked INTEGER NOT NULL DEFAULT 0,
+        updated_at {real} NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS live_chats_conversation ON live_chats (conversation)",
+    "CREATE INDEX IF NOT EXISTS live_chats_status ON live_chats (status, queued_at)",
+    "CREATE INDEX IF NOT EXISTS live_chats_thread ON live_chats (thread_id)",
+    "CREATE INDEX IF NOT EXISTS live_chats_ended ON live_chats (ended_at)",
+    """CREATE TABLE IF NOT EXISTS live_chat_lines (
+        id {serial},
+        chat_id TEXT NOT NULL REFERENCES live_chats (id) ON DELETE CASCADE,
+        at {real} NOT NULL,
+        who TEXT NOT NULL,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        flagged INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX IF NOT EXISTS live_chat_lines_chat ON live_chat_lines (chat_id)",
+    # Messages to citizens and staff threads, sent in order per target at Teams' pace. Rows
+    # of a chat go with it; deletions and erased cards (chat_id NULL) are purged once sent.
+    """CREATE TABLE IF NOT EXISTS handoff_outbox (
+        id {serial},
+        chat_id TEXT,
+        target TEXT NOT NULL,
+        op TEXT NOT NULL,
+        address TEXT,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at {real} NOT NULL,
+        last_error TEXT,
+        activity_id TEXT,
+        created_at {real} NOT NULL,
+        sent_at {real}
+    )""",
+    "CREATE INDEX IF NOT EXISTS handoff_outbox_due ON handoff_outbox (status, next_at)",
+    "CREATE INDEX IF NOT EXISTS handoff_outbox_target ON handoff_outbox (target, status, id)",
+    "CREATE INDEX IF NOT EXISTS handoff_outbox_chat ON handoff_outbox (chat_id)",
+    # Which instance sends to a target now (one at a time keeps order and pace).
+    """CREATE TABLE IF NOT EXISTS handoff_leases (
+        target TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until {real} NOT NULL
+    )""",
+]
+
 _TYPES = {
     SQLITE: {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
     POSTGRESQL: {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"},
@@ -173,6 +245,7 @@ MIGRATIONS: list[tuple[int, dict[str, list[str]]]] = [
     (2, {d: _render(_V2_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (3, {d: _render(_V3_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (4, {d: _render(_V4_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+    (5, {d: _render(_V5_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
 ]
 
 LATEST = MIGRATIONS[-1][0]

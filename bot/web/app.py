@@ -31,8 +31,13 @@ from ..botframework.channel import BotFrameworkChannel
 from ..botframework.connector import ConnectorSender
 from ..botframework.credentials import OutboundTokens, token_source
 from ..botframework.endpoint import Endpoint
+from ..botframework.threads import TeamsChatChannel
 from ..core.handlers import helpline_handlers
-from ..core.turn import TurnRunner, utc_now
+from ..core.handoff import history_recorder
+from ..core.turn import LiveChatLimits, TurnRunner, clock_from, utc_now
+from ..handoff.background import handoff_loop
+from ..handoff.outbox import HandoffOutbox
+from ..handoff.service import Handoff
 from ..ops import observe
 from ..ops.logs import ConversationHasher, citizen_name, clip
 from ..ops.metrics import CONTENT_TYPE, Metrics
@@ -44,7 +49,9 @@ from ..referrals.service import Referrals
 from ..staff import setup_staff
 from ..staff.web import StaffEvent
 from ..storage import Storage, open_database
+from ..storage.handoff import HandoffStore
 from ..storage.insights import Insights
+from ..storage.ratelimit import MemoryRateLimits, RateLimits, SharedRateLimits
 from .inbound import MAX_BODY_BYTES, BadRequest, read_request
 from .lifecycle import StorageProbe, drain_on_shutdown
 from .limits import TurnGate
@@ -66,6 +73,8 @@ class Runtime:
     outbox: OutboxSender
     channel: BotFrameworkChannel
     session: aiohttp.ClientSession
+    handoff: Handoff | None = None
+    chat_outbox: HandoffOutbox | None = None
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -228,8 +237,35 @@ async def healthz(request: web.Request) -> web.Response:
     delivery_status = await _referral_health(app)
     auth = "on" if app[AUTH].enabled else "off"
     return web.json_response(
-        {"status": "ok", "auth": auth, "config": config, "referrals": delivery_status}
+        {
+            "status": "ok",
+            "auth": auth,
+            "config": config,
+            "referrals": delivery_status,
+            "live_chat": await _live_chat_health(app),
+        }
     )
+
+
+async def _live_chat_health(app: web.Application) -> dict[str, Any]:
+    """Whether live chat is on, chats waiting and going now, and its outbox."""
+    router = app[STORE].router
+    if router is None or router.table.handoff is None:
+        return {"status": "off"}
+    chats = HandoffStore(app[STORAGE].db)
+    try:
+        now = await chats.numbers(time.time())
+        outbox = await chats.outbox_summary()
+    except Exception as error:  # the endpoint must answer even when the database does not
+        log.warning("healthz: live chat database unavailable: %s", type(error).__name__)
+        return {"status": "database unavailable"}
+    return {
+        "status": "attention" if outbox["failed"] else "on",
+        "waiting": now.waiting_now,
+        "active": now.active_now,
+        "outbox_pending": outbox["pending"],
+        "outbox_failed": outbox["failed"],
+    }
 
 
 async def _referral_health(app: web.Application) -> dict[str, Any]:
@@ -276,9 +312,10 @@ def _runtime_ctx(
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=100, limit_per_host=50)
         )
+        tokens = OutboundTokens(token_source(settings))
         sender = ConnectorSender(
             session,
-            OutboundTokens(token_source(settings)),
+            tokens,
             timeout=settings.connector_timeout,
             attempts=settings.connector_attempts,
             backoff=settings.connector_backoff,
@@ -291,16 +328,38 @@ def _runtime_ctx(
             return store.router
 
         insights = app[INSIGHTS]
-        referrals = Referrals(storage, router, clock, before_erase=[insights.forget])
+        # Live chat with staff: its sends try once each; its outbox retries, honouring
+        # Teams' Retry-After in full and keeping each conversation's order.
+        chats = HandoffStore(storage.db)
+        chat_outbox = HandoffOutbox(
+            chats,
+            TeamsChatChannel(
+                ConnectorSender(
+                    session, tokens, timeout=settings.connector_timeout, attempts=1,
+                    observer=metrics,
+                )
+            ),
+            only_instance=not storage.shared,
+        )
+        handoff = Handoff(chats, storage.referrals, router, clock, wake=chat_outbox.wake)
+        referrals = Referrals(
+            storage, router, clock, erasers=[handoff.eraser], before_erase=[insights.forget]
+        )
         observer = observe.CoreObserver(metrics)
+
+        async def in_live_chat(key: str) -> bool:
+            return await chats.live_of(key) is not None
+
         runner = TurnRunner(
-            helpline_handlers(referrals, metrics.staff_actions_refused.inc),
+            helpline_handlers(referrals, metrics.staff_actions_refused.inc, handoff),
             storage,
             router,
             clock=clock,
             offer=referrals.offer,
             failures=observer,
             recorder=insights,
+            notes=[history_recorder(handoff)],
+            live_chat_limits=LiveChatLimits(_live_chat_limits(storage), in_live_chat),
         )
         outbox = OutboxSender(
             storage.referrals,
@@ -318,7 +377,9 @@ def _runtime_ctx(
         )
         background = Background(outbox)
         endpoint = Endpoint(app[AUTH], runner, channel, observer, background)
-        app[RUNTIME] = Runtime(endpoint, runner, referrals, outbox, channel, session)
+        app[RUNTIME] = Runtime(
+            endpoint, runner, referrals, outbox, channel, session, handoff, chat_outbox
+        )
         staff_events: set[asyncio.Task[None]] = set()
 
         def on_staff_event(event: StaffEvent) -> None:
@@ -350,6 +411,17 @@ def _runtime_ctx(
                 ),
                 name="referral-purge",
             ),
+            asyncio.create_task(chat_outbox.run(), name="live-chat-outbox"),
+            asyncio.create_task(chat_outbox.listen(storage.db), name="live-chat-outbox-listen"),
+            asyncio.create_task(
+                handoff_loop(
+                    handoff,
+                    settings.handoff_check_seconds,
+                    settings.referral_retention_days,
+                    settings.referral_purge_interval,
+                ),
+                name="live-chat-timer",
+            ),
         ]
         try:
             yield
@@ -363,6 +435,7 @@ def _runtime_ctx(
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await chat_outbox.close()
             await session.close()
 
     return runtime
@@ -372,6 +445,18 @@ async def _close_storage(app: web.Application) -> None:
     """Last of all (after the staff page has written what it still buffered)."""
     await app[PROBE].remove()
     await asyncio.get_running_loop().run_in_executor(None, app[STORAGE].db.close)
+
+
+# A live chat may carry this many messages per window past the ordinary limit: Teams' own
+# pace for one conversation (60 in 30 seconds); more could only queue up.
+LIVE_CHAT_MESSAGES = 60
+LIVE_CHAT_WINDOW = 30.0
+
+
+def _live_chat_limits(storage: Storage) -> RateLimits:
+    if storage.shared:
+        return SharedRateLimits(storage.db, LIVE_CHAT_MESSAGES, LIVE_CHAT_WINDOW)
+    return MemoryRateLimits(LIVE_CHAT_MESSAGES, LIVE_CHAT_WINDOW)
 
 
 def create_app(
@@ -402,6 +487,13 @@ def create_app(
     app[GATE] = TurnGate(settings.max_concurrent_turns)
     app[HASHER] = ConversationHasher(settings.log_hash_key)
     app[_BUSY_LOG] = _Throttled()
+    if clock is None and settings.helpline_now is not None:
+        clock = clock_from(settings.helpline_now)
+        log.warning(
+            "HELPLINE_NOW: the bot's clock starts at %s (Irish time) and runs on from there "
+            "(local mode only)",
+            settings.helpline_now.strftime("%Y-%m-%d %H:%M"),
+        )
     app.cleanup_ctx.append(_runtime_ctx(clock or utc_now))
     if app[AUTH].enabled:
         app.cleanup_ctx.append(signing_keys_ctx(app[AUTH].key_urls))

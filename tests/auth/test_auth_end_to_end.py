@@ -265,3 +265,53 @@ async def test_emulator_tokens_and_the_service_urls_they_may_reach(
         bot.process.stop()
         tokens.stop()
         await session.close()
+
+
+async def test_live_chat_with_authentication_on_learns_the_channel_and_carries_the_bots_token(
+    tmp_path: Path, issuer: TokenIssuer, connector: ConnectorStandIn
+) -> None:
+    """Issue 15 with real tokens: the staff channel (not the team's General channel: no
+    "bot added" update for it) is learned from a staff member's channel-authenticated
+    message in one of its threads; the chat's thread is opened there, and every call
+    (the new thread, relays, the card update) carries the bot's own token."""
+    routing = _routing(tmp_path / "routing.yaml")
+    data = yaml.safe_load(routing.read_text(encoding="utf-8"))
+    data["opening_hours"]["always"] = {"every_day": "24 hours"}  # the rota, whatever the time
+    data["handoff"]["hours"] = "always"
+    routing.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    bot, tokens, session = await _start(tmp_path, issuer, connector, "SingleTenant")
+    url = connector.url
+    token = issuer.header(APP_ID, url)
+    staff = {"id": "29:siobhan", "name": "Siobhan Walsh"}
+    try:
+        earlier_thread = {**CHANNEL, "id": f"{STAFF};messageid=1700000000009"}
+        hello = _activity(url, earlier_thread, text="morning all", **{"from": staff})
+        assert (await bot.post(hello, token))[0] == 200  # not for the bot: nothing said
+        assert connector.calls == []
+
+        status, _ = await bot.post(_activity(url, PERSONAL, text="can I talk to a real person"), token)
+        assert status == 200
+        await _wait(lambda: connector.threads(), "the chat's thread")
+        created = connector.threads()[0]
+        assert created.conversation_id == STAFF and created.body["channelData"]["tenant"]["id"] == TENANT
+        thread = {**CHANNEL, "id": f"{STAFF};messageid={created.activity_id}"}
+        chat_id = created.body["activity"]["attachments"][0]["content"]["actions"][0]["data"]["chat"]
+
+        take = _activity(
+            url, thread, type="invoke", name="adaptiveCard/action", replyToId=created.activity_id,
+            value={"action": {"type": "Action.Execute", "data": {"handoff": "take", "chat": chat_id}}},
+            **{"from": staff},
+        )
+        status, answer = await bot.post(take, token)
+        assert status == 200 and "Siobhan Walsh has this chat" in str(answer["value"])
+        await bot.post(_activity(url, thread, text="Hello, Siobhan here", **{"from": staff}), token)
+        await _wait(
+            lambda: any((m.get("text") or "") == "Siobhan: Hello, Siobhan here" for m in connector.messages(PERSONAL["id"])),
+            "the staff member's message at the citizen",
+        )
+        await _wait(lambda: any(c.method == "PUT" for c in connector.calls), "the card update")
+        _assert_every_call_carries_a_minted_token(connector, tokens.minted, at_least=5)
+    finally:
+        bot.process.stop()
+        tokens.stop()
+        await session.close()

@@ -22,6 +22,7 @@ def test_a_file_cut_before_the_call_back_section_lists_what_went() -> None:
     assert removals(DATA, _data(cut), SIZE, len(cut.encode())) == [
         "the whole section the call-back requests (referrals:)",
         "the whole section the small talk and other matters (conversation:)",
+        "the whole section live chat with staff (handoff:)",
         "the whole section the examples (examples:)",
     ]
 

@@ -162,6 +162,7 @@ async def test_a_file_cut_short_keeps_the_call_back_button_until_accepted(
         assert config["pending_confirmation"]["removes"] == [
             "the whole section the call-back requests (referrals:)",
             "the whole section the small talk and other matters (conversation:)",
+            "the whole section live chat with staff (handoff:)",
             "the whole section the examples (examples:)",
         ]
         status, ready = await _json(session, f"{app.base}/readyz")

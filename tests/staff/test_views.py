@@ -333,6 +333,48 @@ async def test_numbers_by_day_service_and_district(client: TestClient, harness: 
     assert 'id="numbers-data"' in html and "chart.umd.min.js" in html
 
 
+async def test_numbers_has_a_line_for_live_chats_and_waits(client: TestClient, harness: StaffHarness) -> None:
+    from bot.storage.handoff import ACTIVE, ENDED, WAITING, HandoffStore, LiveChat
+
+    chats = HandoffStore(harness.storage.db)
+    now = harness.clock.now.timestamp()
+
+    def chat(i: int, **changes: object) -> LiveChat:
+        at = now - 3600 + i * 60
+        return LiveChat(
+            id=f"chat{i}", conversation=f"msteams/conversations/a:{i}", citizen_ref={}, language="en",
+            status=WAITING, requested_at=at, queued_at=at, wait_until=at + 300, asked="help",
+            service_id=None, town=None, history=[], channel_ref={}, updated_at=at,
+        )
+
+    for i in range(4):
+        await chats.create(chat(i), lambda c: [])
+    took = {"chat0": 40.0, "chat1": 100.0}
+    for chat_id, wait in took.items():
+        found = await chats.get(chat_id)
+        assert found is not None
+        await chats.transition(
+            chat_id, lambda c, w=wait: {"status": ACTIVE, "taken_at": c.requested_at + w}, lambda b, a, c: [], now
+        )
+    await chats.transition(
+        "chat0", lambda c: {"status": ENDED, "ended_at": now, "ended_by": "staff", "feedback_asked": True, "helped": True},
+        lambda b, a, c: [], now,
+    )
+    await chats.transition(
+        "chat2", lambda c: {"status": ENDED, "ended_at": now, "ended_by": "timeout"}, lambda b, a, c: [], now
+    )
+    await sign_in(client, harness)
+    html = await (await client.get("/staff/numbers?days=7")).text()
+    tile = re.search(r'<li id="live-chats">(.*?)</li>', html, re.S)
+    assert tile is not None
+    shown = re.sub(r"<[^>]+>", " ", tile.group(1))
+    assert " ".join(shown.split()) == (
+        "4 Live chats and waits 2 taken by staff; waited 1 min (9 in 10 within 2 min) "
+        "1 offered a call-back: nobody was free in time Did it help? Yes 1, no 0 "
+        "Now: 1 waiting, 1 in a chat"
+    )
+
+
 # ---- the page in English and Irish ---------------------------------------------------------------
 def test_every_string_has_an_irish_slot_and_every_template_key_exists() -> None:
     assert set(strings.GA) == set(strings.EN)

@@ -15,6 +15,7 @@ import pytest
 from bot.storage import Storage, open_database
 from bot.storage.__main__ import main
 from bot.storage.copy import TABLES
+from bot.storage.handoff import CREATE_THREAD, THREAD_POST, HandoffStore, LiveChat, NewOp, thread_target
 from bot.storage.insights import Insights
 from bot.storage.insights import purge as insights_purge
 from bot.storage.staff import RANG_SORTED, StaffStore
@@ -139,6 +140,24 @@ async def _fill(db: Database) -> None:
         insights.record_not_understood(f"msteams/conversations/c{i}", when, "qwerty zxcv", "fallback")
     await insights.flush()
     await db.call(lambda c: insights_purge(c, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc).timestamp()))
+    # A live chat with a line of its transcript and two messages in its outbox.
+    chats = HandoffStore(db)
+    chat = LiveChat(
+        id="chat-1", conversation="msteams/conversations/c0", citizen_ref={"conversation_id": "c0"},
+        language="ga", status="waiting", requested_at=1000.0, queued_at=1000.0, wait_until=1300.0,
+        asked="Béal an Átha ✓", service_id="groceries", town="Balla",
+        history=[{"who": "citizen", "text": "50% done"}], channel_ref={"conversation_id": "19:staff"},
+    )
+    await chats.create(
+        chat, lambda c: [NewOp(CREATE_THREAD, thread_target(c.id), {"text": "t", "card": {}}, c.id)]
+    )
+    await chats.transition(
+        "chat-1",
+        lambda c: {},
+        lambda before, after, conn: [NewOp(THREAD_POST, thread_target(after.id), {"text": "ä"}, after.id)],
+        1001.0,
+        lambda c: ("citizen", "", "my number is 087 000 0001", True),
+    )
 
 
 def _tables(url: str) -> dict[str, list[dict[str, object]]]:

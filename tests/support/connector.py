@@ -1,13 +1,16 @@
 """A real local HTTP stand-in for the channel's connector service.
 
 It records every call the bot makes (``POST /v3/conversations/{id}/activities[/{replyToId}]``,
-``PUT``/``DELETE`` on an activity) so tests can assert on what a citizen would receive.
+``PUT``/``DELETE`` on an activity, and ``POST /v3/conversations``, which in Teams opens a new
+thread in a channel: recorded as method ``CREATE``) so tests can assert on what a citizen
+would receive, and when (``at``, the monotonic clock).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +27,7 @@ class ConnectorCall:
     body: dict[str, Any]
     headers: dict[str, str]
     peer: tuple[Any, ...] | None = None  # the bot's end of the TCP connection
+    at: float = field(default_factory=time.monotonic)
 
 
 # A behaviour decides the response for one call; None means "answer normally".
@@ -45,6 +49,7 @@ class ConnectorStandIn:
 
     async def start(self) -> None:
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_route("*", "/v3/conversations/{cid}/activities", self._handle)
         app.router.add_route("*", "/v3/conversations/{cid}/activities/{aid}", self._handle)
         self._server = TestServer(app, host="127.0.0.1")
@@ -71,6 +76,33 @@ class ConnectorStandIn:
         self.calls.append(call)
         self._arrived.set()
         return web.json_response({"id": f"reply-{next(self._ids)}"})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        """A new conversation; in Teams, with ``isGroup`` and ``channelData.channel.id``, a
+        new thread in that channel: ``{channel};messageid={root}``."""
+        body = await request.json()
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id", "")
+        call = ConnectorCall(
+            method="CREATE",
+            conversation_id=channel,
+            activity_id=None,
+            body=body,
+            headers=dict(request.headers),
+        )
+        if self.behaviour is not None:
+            response = await self.behaviour(call)
+            if response is not None:
+                return response
+        root = str(next(self._ids) + 1_800_000_000_000)
+        call.activity_id = root
+        self.calls.append(call)
+        self._arrived.set()
+        return web.json_response({"id": f"{channel};messageid={root}", "activityId": root}, status=201)
+
+    def threads(self) -> list[ConnectorCall]:
+        """The threads opened in channels (``POST /v3/conversations``), in order; each call's
+        ``activity_id`` is the thread's first message, ``body["activity"]`` that message."""
+        return [c for c in self.calls if c.method == "CREATE"]
 
     def messages(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
         """Bodies of the activities posted (optionally to one conversation), in order."""

@@ -69,7 +69,7 @@ class BotProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "BotProcess":
-        self.port = free_port()
+        self.port = self.port or free_port()  # a port chosen beforehand (the playground first)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MicrosoftApp")}
         env.update(
             HOST="127.0.0.1",
@@ -254,6 +254,31 @@ class PlaygroundClient:
     def bot(self) -> dict[str, str]:
         return dict(self.config["bot"])
 
+    @property
+    def team_channel(self) -> str:
+        """The "My Team" team's General channel (its id is the team's)."""
+        return str(self.config["teams"][0]["channels"][0]["id"])
+
+    def in_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m["conversationId"] == conversation_id]
+
+    async def wait_until(self, check: Callable[[], Any], deadline: float = 30.0, what: str = "") -> Any:
+        """Wait until ``check()`` (over the messages so far) returns something truthy."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        while True:
+            found = check()
+            if found:
+                return found
+            remaining = end - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"timed out waiting for {what}; events: {self.summary()}")
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), min(remaining, 0.5))
+            except asyncio.TimeoutError:
+                pass
+
     # ---- actions -----------------------------------------------------------------------------
     async def _post(self, path: str, body: dict[str, Any]) -> Any:
         async with self.session.post(f"{self.base}{path}", json=body) as response:
@@ -273,6 +298,26 @@ class PlaygroundClient:
             body["mentions"] = [{"mentioned": {"id": self.bot["id"]}, "text": at}]
         sent = await self._post(f"/_conversation/v1/conversations/{conversation_id}/messages", body)
         return str(sent["messageId"])
+
+    async def execute(self, message: dict[str, Any], verb: str, data: dict[str, Any]) -> Any:
+        """Press an Action.Execute button on the bot's card ``message``: Teams sends an
+        ``adaptiveCard/action`` invoke; returns the playground's answer (the bot's)."""
+        return await self._post(
+            "/_conversation/v1/invoke",
+            {
+                "name": "adaptiveCard/action",
+                "conversation": {"id": message["conversationId"]},
+                "from": {"id": self.user_id},
+                "replyToId": message["messageId"],
+                "value": {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"},
+            },
+        )
+
+    async def mock_activity(self, activity: dict[str, Any]) -> None:
+        """The playground's "Mock an Activity": ``activity`` is sent to the bot as it is
+        (the page's custom activity; used for what the page cannot send itself, such as a
+        message from another member of the team)."""
+        await self._post("/_internal/v1/customActivities", activity)
 
     async def press(self, message: dict[str, Any], data: dict[str, Any]) -> None:
         """Press an Action.Submit button on the bot's card ``message``."""

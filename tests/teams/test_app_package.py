@@ -24,7 +24,9 @@ from tools.teams_package import (
     PackageInputs,
     build,
     fill,
+    mentions_only,
     png_size,
+    rsc_permissions,
     schema_errors,
     schema_for,
 )
@@ -194,6 +196,28 @@ def test_documented_command_builds_the_package(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert failed.returncode == 2 and "BOT_DOMAIN" in failed.stderr
+
+
+def test_live_chat_asks_to_read_channel_messages_and_can_do_without(
+    manifest: dict[str, Any], schema: dict[str, Any], tmp_path: Path
+) -> None:
+    """Issue 15: with ChannelMessage.Read.Group staff reply in a chat's thread without an
+    @mention; --mentions-only builds a valid package without it."""
+    assert rsc_permissions(manifest) == ["ChannelMessage.Read.Group"]
+    assert manifest["authorization"]["permissions"]["resourceSpecific"][0]["type"] == "Application"
+    assert manifest["webApplicationInfo"]["id"] == APP_ID
+    plain = mentions_only(manifest)
+    assert rsc_permissions(plain) == [] and "webApplicationInfo" not in plain
+    assert schema_errors(plain, schema) == []
+    out = build(INPUTS, output=tmp_path / "mentions.zip", rsc=False)
+    with zipfile.ZipFile(out) as archive:
+        assert "ChannelMessage.Read.Group" not in archive.read("manifest.json").decode()
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.teams_package", "--mentions-only", "--output", str(tmp_path / "m.zip")],
+        cwd=ROOT, env={**os.environ, "MicrosoftAppId": APP_ID, "BOT_DOMAIN": DOMAIN},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0 and "staff @mention the bot" in done.stdout
 
 
 def _rgba_pixels(data: bytes) -> list[tuple[int, int, int, int]]:
