@@ -213,8 +213,10 @@ async def test_the_wal_is_checkpointed_though_the_loop_never_checkpoints(
         await asyncio.sleep(0)  # let the worker checkpoint now and then
     await db.call(lambda c: None)  # the last checkpoint asked for has run
     wal = tmp_path / "h.db-wal"
-    # Without checkpoints the WAL would hold every page written (several MB).
-    assert wal.stat().st_size < 1_000_000, wal.stat().st_size
+    # Without checkpoints the WAL would hold every page written (1,000 writes of a page
+    # or more: several MB). On a loaded machine the worker runs late, so the WAL grows to a few
+    # hundred pages between checkpoints (1.02 MB seen once): the bound is half of "never".
+    assert wal.stat().st_size < 2_000_000, wal.stat().st_size
     assert (await storage.state.read("k999")).data["n"] == 999
     db.close()
 
