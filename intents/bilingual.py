@@ -123,8 +123,18 @@ class Bilingual:
             neutral_phrases=(*language.neutral_phrases, *self._phrases(irish.neutral_phrases)),
             out_of_scope=(*language.out_of_scope, *self._weights(irish.out_of_scope)),
             emergency=self._emergency(language.emergency, irish.emergency),
+            acts=self._acts(language.acts, irish.acts),
         )
         return replace(vocabulary, services=services, language=merged)
+
+    def _acts(
+        self,
+        english: tuple[tuple[str, tuple[str, ...]], ...],
+        irish: tuple[tuple[str, tuple[str, ...]], ...],
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each act's Irish entries, demutated, after its English ones (same priority order)."""
+        extra = dict(irish)
+        return tuple((name, (*entries, *self._phrases(extra.get(name, ())))) for name, entries in english)
 
     def _emergency(
         self, english: EmergencyVocabulary, irish: EmergencyVocabulary
@@ -149,6 +159,7 @@ def irish_words(vocabulary: Vocabulary, english: frozenset[str] = frozenset()) -
         texts += service.irish.phrases
         texts += [keyword for keyword, _ in service.irish.keywords]
     texts += _all_lists(irish)
+    texts += [entry for _, entries in irish.acts for entry in entries]
     return frozenset(
         word if word in english else demutate(word)
         for text in texts

@@ -94,7 +94,9 @@ class IrishLanguageVocabulary:
     cancel: "níl | ní + ag teastáil | uaim" cancels "an tsiopadóireacht" in "níl an
     tsiopadóireacht ag teastáil". ``stop_words`` are Irish function words: never spelling-
     corrected, and evidence of Irish for language detection, as are all Irish entries.
-    ``place_names`` never count as Irish words when telling Irish from English.
+    ``place_names`` never count as Irish words when telling Irish from English. ``acts`` are
+    Irish ways of saying the English conversation acts ("dia duit", "go raibh maith agat"), by
+    the English act's name.
     """
 
     stop_words: tuple[str, ...] = ()
@@ -112,6 +114,7 @@ class IrishLanguageVocabulary:
     out_of_scope: tuple[tuple[str, float], ...] = ()
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
     place_names: tuple[str, ...] = ()
+    acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,7 @@ _IRISH_LIST_KEYS = (
     "neutral_phrases",
     "place_names",
 )
-_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency")
+_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "acts")
 _IRISH_SERVICE_KEYS = ("phrases", "keywords")
 _EMERGENCY_KEYS = (
     "danger",
@@ -315,7 +318,9 @@ class _Reader:
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
             emergency=dataclasses.replace(emergency, families=families),
-            irish=self.irish_language(language.get("irish"), (*root, "irish")),
+            irish=self.irish_language(
+                language.get("irish"), (*root, "irish"), known_families, {a for a, _ in acts}
+            ),
             **lists,
         )
 
@@ -437,7 +442,13 @@ class _Reader:
             self.weights(value.get("keywords", {}), (*path, "keywords")),
         )
 
-    def irish_language(self, value: Any, path: KeyPath) -> IrishLanguageVocabulary:
+    def irish_language(
+        self,
+        value: Any,
+        path: KeyPath,
+        families: set[str] | None = None,
+        act_names: set[str] | None = None,
+    ) -> IrishLanguageVocabulary:
         if value is None:
             return IrishLanguageVocabulary()
         if not isinstance(value, Mapping):
@@ -457,10 +468,19 @@ class _Reader:
                     "needs two parts joined by '+', what opens the frame and what closes it;"
                     " write e.g. 'níl | ní + ag teastáil | uaim'",
                 )
+        acts = self.named_lists(value.get("acts", {}), (*path, "acts"), families or set())
+        for name, _ in acts:
+            if act_names is not None and name not in act_names:
+                self.problem(
+                    (*path, "acts", name),
+                    f"'{name}' is not an act listed under language: acts:;"
+                    f" use one of: {_known(sorted(act_names))}",
+                )
         return IrishLanguageVocabulary(
             spellings=self.spellings(value.get("spellings", {}), (*path, "spellings")),
             out_of_scope=self.weights(value.get("out_of_scope", {}), (*path, "out_of_scope")),
             emergency=self.emergency(value.get("emergency"), (*path, "emergency")),
+            acts=acts,
             **lists,
         )
 

@@ -151,6 +151,12 @@ _V3_COMMON = [
     )""",
 ]
 
+_V4_COMMON = [
+    # The language the citizen wrote in ("en" or "ga", issue 18): staff see it on the card
+    # and the staff page, and the notice that someone will ring is sent in it.
+    "ALTER TABLE referrals ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+]
+
 _TYPES = {
     SQLITE: {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
     POSTGRESQL: {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"},
@@ -166,6 +172,7 @@ MIGRATIONS: list[tuple[int, dict[str, list[str]]]] = [
     (1, {d: _render(_V1_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (2, {d: _render(_V2_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (3, {d: _render(_V3_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+    (4, {d: _render(_V4_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
 ]
 
 LATEST = MIGRATIONS[-1][0]
