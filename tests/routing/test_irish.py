@@ -241,3 +241,20 @@ def test_an_english_only_file_has_no_language_buttons() -> None:
     welcome = router.welcome(bilingual=True)
     assert "language:" not in " ".join(c.value for c in welcome.choices)
     assert welcome.text.startswith("Hello")
+
+
+def test_try_answers_in_the_language_of_the_message(capsys: pytest.CaptureFixture[str]) -> None:
+    from routing.__main__ import main
+
+    at = ["--file", str(SHIPPED), "--at", "25/11/2026 21:30"]
+    assert main(["try", *at, "Tá oideas agam le bailiú"]) == 0
+    out = capsys.readouterr().out
+    assert "Language: Irish (written in Irish)" in out
+    assert 'offered for prescriptions as "Iarr orthu glaoch ar ais orm"' in out
+    assert "Dúnta anois. Osclóidh sé amárach ag 9 r.n.\n" in out
+    assert main(["try", *at, "--language", "ga", "hot meals"]) == 0
+    assert "Seo cé atá in ann cabhrú:" in capsys.readouterr().out
+    assert main(["try", *at, "--welcome"]) == 0
+    welcome = capsys.readouterr().out
+    assert welcome.index("Dia duit!") < welcome.index("Hello!")
+    assert "Buttons:  Gaeilge | English | Bailiú oideas / Prescription collection" in welcome
