@@ -8,6 +8,7 @@ English: no sentence of the English table, no English card label or button.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -20,7 +21,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.referrals.codes import find_reference
 from bot.referrals.staff_card import card_facts, staff_card_for
-from bot.web.app import STORAGE, STORE, create_app
+from bot.storage import staff as staff_store
+from bot.web.app import RUNTIME, STORAGE, STORE, create_app
 from config.settings import Settings
 from routing.translations import citizen_texts
 from routing.yaml_lines import parse
@@ -223,6 +225,23 @@ async def test_the_call_back_form_in_irish(world: World) -> None:
     assert card_facts(card)["Language"].startswith("Irish (Gaeilge)")
     status = await gaeilge.say(f"cad a tharla do {reference}?")
     assert f"Cuireadh d'iarratas {reference} chuig duine ón Líne Chabhrach" in status["text"]
+    # Claimed on the staff page: the notice that someone will ring is in Irish too.
+    storage = world.client.server.app[STORAGE]
+    await storage.db.call(
+        lambda c: staff_store.claim(c, reference, "Siobhán Ní Bhriain", 1.0, lambda _c: None)
+    )
+    world.client.server.app[RUNTIME].outbox.wake()
+    notices: list[dict[str, Any]] = []
+    for _ in range(250):
+        notices = [m for m in citizen.replies() if "Dea-scéal" in str(m.get("text") or "")]
+        if notices:
+            break
+        await asyncio.sleep(0.02)
+    (notice,) = notices
+    assert notice["text"] == (
+        f"Dea-scéal: tá d'iarratas {reference} ag Siobhán ón bhfoireann Tacaíochta Pobail, "
+        "agus glaofar ort go luath."
+    )
 
 
 # ---- switching ----------------------------------------------------------------------------------
