@@ -123,16 +123,18 @@ class Bilingual:
             neutral_phrases=(*language.neutral_phrases, *self._phrases(irish.neutral_phrases)),
             out_of_scope=(*language.out_of_scope, *self._weights(irish.out_of_scope)),
             emergency=self._emergency(language.emergency, irish.emergency),
-            acts=self._acts(language.acts, irish.acts),
+            acts=self._matters(language.acts, irish.acts),
+            topics=self._matters(language.topics, irish.topics),
         )
         return replace(vocabulary, services=services, language=merged)
 
-    def _acts(
+    def _matters(
         self,
         english: tuple[tuple[str, tuple[str, ...]], ...],
         irish: tuple[tuple[str, tuple[str, ...]], ...],
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each act's Irish entries, demutated, after its English ones (same priority order)."""
+        """Each act's (or topic's) Irish entries, demutated, after its English ones (in the
+        English priority order)."""
         extra = dict(irish)
         return tuple((name, (*entries, *self._phrases(extra.get(name, ())))) for name, entries in english)
 
@@ -159,7 +161,7 @@ def irish_words(vocabulary: Vocabulary, english: frozenset[str] = frozenset()) -
         texts += service.irish.phrases
         texts += [keyword for keyword, _ in service.irish.keywords]
     texts += _all_lists(irish)
-    texts += [entry for _, entries in irish.acts for entry in entries]
+    texts += [entry for _, entries in (*irish.acts, *irish.topics) for entry in entries]
     return frozenset(
         word if word in english else demutate(word)
         for text in texts

@@ -96,7 +96,7 @@ class IrishLanguageVocabulary:
     corrected, and evidence of Irish for language detection, as are all Irish entries.
     ``place_names`` never count as Irish words when telling Irish from English. ``acts`` are
     Irish ways of saying the English conversation acts ("dia duit", "go raibh maith agat"), by
-    the English act's name.
+    the English act's name; ``topics`` the same for other matters ("bosca bruscair").
     """
 
     stop_words: tuple[str, ...] = ()
@@ -115,6 +115,7 @@ class IrishLanguageVocabulary:
     emergency: EmergencyVocabulary = field(default_factory=EmergencyVocabulary)
     place_names: tuple[str, ...] = ()
     acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,7 @@ _IRISH_LIST_KEYS = (
     "neutral_phrases",
     "place_names",
 )
-_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "acts")
+_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "acts", "topics")
 _IRISH_SERVICE_KEYS = ("phrases", "keywords")
 _EMERGENCY_KEYS = (
     "danger",
@@ -319,7 +320,10 @@ class _Reader:
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
             emergency=dataclasses.replace(emergency, families=families),
             irish=self.irish_language(
-                language.get("irish"), (*root, "irish"), known_families, {a for a, _ in acts}
+                language.get("irish"),
+                (*root, "irish"),
+                known_families,
+                {"acts": {a for a, _ in acts}, "topics": {t for t, _ in topics}},
             ),
             **lists,
         )
@@ -447,7 +451,7 @@ class _Reader:
         value: Any,
         path: KeyPath,
         families: set[str] | None = None,
-        act_names: set[str] | None = None,
+        names: dict[str, set[str]] | None = None,
     ) -> IrishLanguageVocabulary:
         if value is None:
             return IrishLanguageVocabulary()
@@ -468,19 +472,23 @@ class _Reader:
                     "needs two parts joined by '+', what opens the frame and what closes it;"
                     " write e.g. 'níl | ní + ag teastáil | uaim'",
                 )
-        acts = self.named_lists(value.get("acts", {}), (*path, "acts"), families or set())
-        for name, _ in acts:
-            if act_names is not None and name not in act_names:
-                self.problem(
-                    (*path, "acts", name),
-                    f"'{name}' is not an act listed under language: acts:;"
-                    f" use one of: {_known(sorted(act_names))}",
-                )
+        matters = {}
+        for kind, what in (("acts", "an act"), ("topics", "a topic")):
+            matters[kind] = self.named_lists(value.get(kind, {}), (*path, kind), families or set())
+            known = (names or {}).get(kind)
+            for name, _ in matters[kind]:
+                if known is not None and name not in known:
+                    self.problem(
+                        (*path, kind, name),
+                        f"'{name}' is not {what} listed under language: {kind}:;"
+                        f" use one of: {_known(sorted(known))}",
+                    )
         return IrishLanguageVocabulary(
             spellings=self.spellings(value.get("spellings", {}), (*path, "spellings")),
             out_of_scope=self.weights(value.get("out_of_scope", {}), (*path, "out_of_scope")),
             emergency=self.emergency(value.get("emergency"), (*path, "emergency")),
-            acts=acts,
+            acts=matters["acts"],
+            topics=matters["topics"],
             **lists,
         )
 

@@ -175,6 +175,11 @@ async def test_a_whole_conversation_in_irish(world: World) -> None:
     assert fallback["text"].startswith("Tá brón orm, níor thuig mé"), fallback["text"]
     assert "112 nó 999" in fallback["text"] and "Labhair le duine" in suggested(fallback)
 
+    # Other matters: where to go instead, in Irish.
+    bins = await gaeilge.say("Cathain a bhailítear an bruscar?")
+    assert bins["text"].startswith("Is do thacaíochtaí pobail an líne chabhrach seo.")
+    assert "094 902 4444" in bins["text"] and not bins.get("attachments")
+
     # Small talk.
     hello = await gaeilge.say("Dia duit")
     assert hello["text"].startswith("Dia duit! Inis dom"), hello["text"]

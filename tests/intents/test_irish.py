@@ -288,6 +288,20 @@ def test_irish_acts_never_hide_a_request_or_an_emergency(classifier: Classifier,
     assert found.act is None and (found.is_emergency or found.intents), found
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Cathain a bhailítear an bruscar?", "council"),
+        ("An bhfaighidh mé vacsaín covid?", "covid"),
+        ("Fuair mé glao amhrasach ón gcomhairle ag lorg sonraí bainc", "scam"),
+        ("Tá mé i mo chónaí lasmuigh de Mhaigh Eo", "outside_mayo"),
+    ],
+)
+def test_irish_other_matters_are_the_same_topic(classifier: Classifier, text: str, topic: str) -> None:
+    found = classifier.classify(text)
+    assert (found.topic, found.language, found.intent) == (topic, "ga", None)
+
+
 def test_an_irish_act_must_be_an_english_act() -> None:
     services = [{"id": "a", "phrases": ["x"]}]
     language = {"acts": {"greeting": ["hello"]}, "irish": {"acts": {"beannacht": ["dia duit"]}}}
