@@ -87,9 +87,10 @@ class Router:
             self._siblings[language] = found
         return found
 
-    def text(self, text: Localized) -> str:
-        """``text`` in this router's language (the English when it has no Irish)."""
-        return text.in_(self.language)
+    def text(self, text: Localized | str) -> str:
+        """``text`` in this router's language (the English when it has no Irish); a plain
+        string is English only and comes back as it is."""
+        return text.in_(self.language) if isinstance(text, Localized) else text
 
     def _card_labels(self) -> CardLabels:
         labels = self.messages.labels
