@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from routing.reply import Choice, ContactView, Reply
+from routing.reply import ENGLISH_LABELS, CardLabels, Choice, ContactView, Reply
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -23,7 +23,11 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
-def _contact_items(contact: ContactView, heading: str) -> list[dict[str, Any]]:
+def _contact_items(
+    contact: ContactView, heading: str, labels: CardLabels = ENGLISH_LABELS
+) -> list[dict[str, Any]]:
+    """One contact's blocks; the fixed words (Phone, Hours, Call ...) are ``labels``, in
+    the reply's language (``messages.labels`` in the routing file)."""
     items: list[dict[str, Any]] = []
     if contact.service_title and contact.service_title != heading:
         items.append(
@@ -33,11 +37,11 @@ def _contact_items(contact: ContactView, heading: str) -> list[dict[str, Any]]:
     items.append(_text_block(name, weight="Bolder" if not contact.service_title else "Default"))
     facts = []
     if contact.phone:
-        facts.append({"title": "Phone", "value": contact.phone})
+        facts.append({"title": labels.phone, "value": contact.phone})
     if contact.email:
-        facts.append({"title": "Email", "value": contact.email})
+        facts.append({"title": labels.email, "value": contact.email})
     if contact.hours:
-        facts.append({"title": "Hours", "value": contact.hours})
+        facts.append({"title": labels.hours, "value": contact.hours})
     if facts:
         items.append({"type": "FactSet", "facts": facts})
     if contact.status:
@@ -47,15 +51,17 @@ def _contact_items(contact: ContactView, heading: str) -> list[dict[str, Any]]:
     if not contact.open_now and contact.out_of_hours:
         items.append(_text_block(contact.out_of_hours))
     if contact.have_ready:
-        items.append(_text_block("Have ready when you call:", weight="Bolder", spacing="Small"))
+        items.append(_text_block(labels.have_ready, weight="Bolder", spacing="Small"))
         items.append(_text_block("\n".join(f"- {item}" for item in contact.have_ready)))
     if contact.note:
         items.append(_text_block(contact.note, isSubtle=True))
     actions = []
     if contact.phone_uri:
-        actions.append({"type": "Action.OpenUrl", "title": f"Call {contact.phone}", "url": contact.phone_uri})
+        title = labels.call.format(phone=contact.phone)
+        actions.append({"type": "Action.OpenUrl", "title": title, "url": contact.phone_uri})
     if contact.email:
-        actions.append({"type": "Action.OpenUrl", "title": "Email", "url": f"mailto:{contact.email}"})
+        mail = f"mailto:{contact.email}"
+        actions.append({"type": "Action.OpenUrl", "title": labels.email_button, "url": mail})
     if actions:
         items.append({"type": "ActionSet", "actions": actions})
     return items
@@ -85,7 +91,7 @@ def adaptive_card(reply: Reply, *, with_buttons: bool) -> dict[str, Any]:
     if reply.title:
         body.append(_text_block(reply.title, weight="Bolder", size="Large"))
     for contact in _merged(reply.contacts):
-        body.extend(_contact_items(contact, reply.title))
+        body.extend(_contact_items(contact, reply.title, reply.labels))
     if not reply.contacts:
         body.append(_text_block(reply.text))
     card: dict[str, Any] = {

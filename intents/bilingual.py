@@ -134,8 +134,20 @@ class Bilingual:
             emergency=replace(
                 self._emergency(language.emergency, irish.emergency), families=families
             ),
+            acts=self._matters(language.acts, irish.acts),
+            topics=self._matters(language.topics, irish.topics),
         )
         return replace(vocabulary, services=services, language=merged)
+
+    def _matters(
+        self,
+        english: tuple[tuple[str, tuple[str, ...]], ...],
+        irish: tuple[tuple[str, tuple[str, ...]], ...],
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each act's (or topic's) Irish entries, demutated, after its English ones (in the
+        English priority order)."""
+        extra = dict(irish)
+        return tuple((name, (*entries, *self._phrases(extra.get(name, ())))) for name, entries in english)
 
     def _emergency(
         self, english: EmergencyVocabulary, irish: EmergencyVocabulary
@@ -167,6 +179,7 @@ def irish_words(vocabulary: Vocabulary, english: frozenset[str] = frozenset()) -
         texts += [keyword for keyword, _ in service.irish.keywords]
     texts += _all_lists(irish)
     texts += [phrase for _, phrases in irish.families for phrase in phrases]
+    texts += [entry for _, entries in (*irish.acts, *irish.topics) for entry in entries]
     return frozenset(
         word if word in english else demutate(word)
         for text in texts

@@ -111,7 +111,9 @@ class IrishLanguageVocabulary:
     cancel: "níl | ní + ag teastáil | uaim" cancels "an tsiopadóireacht" in "níl an
     tsiopadóireacht ag teastáil". ``stop_words`` are Irish function words: never spelling-
     corrected, and evidence of Irish for language detection, as are all Irish entries.
-    ``place_names`` never count as Irish words when telling Irish from English.
+    ``place_names`` never count as Irish words when telling Irish from English. ``acts`` are
+    Irish ways of saying the English conversation acts ("dia duit", "go raibh maith agat"), by
+    the English act's name; ``topics`` the same for other matters ("bosca bruscair").
     """
 
     stop_words: tuple[str, ...] = ()
@@ -132,6 +134,8 @@ class IrishLanguageVocabulary:
     # Irish word families, named in Irish emergency entries as "<name>" like language.families
     # (their phrases are demutated like every Irish entry).
     families: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +235,9 @@ _IRISH_LIST_KEYS = (
     "neutral_phrases",
     "place_names",
 )
-_IRISH_KEYS = (*_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "families")
+_IRISH_KEYS = (
+    *_IRISH_LIST_KEYS, "spellings", "out_of_scope", "emergency", "families", "acts", "topics"
+)
 _IRISH_SERVICE_KEYS = ("phrases", "keywords")
 _EMERGENCY_KEYS = (
     "danger",
@@ -346,7 +352,12 @@ class _Reader:
             helper_service=helper,
             out_of_scope=self.weights(language.get("out_of_scope", {}), (*root, "out_of_scope")),
             emergency=dataclasses.replace(emergency, families=families),
-            irish=self.irish_language(language.get("irish"), (*root, "irish"), known_families),
+            irish=self.irish_language(
+                language.get("irish"),
+                (*root, "irish"),
+                known_families,
+                {"acts": {a for a, _ in acts}, "topics": {t for t, _ in topics}},
+            ),
             **lists,
         )
 
@@ -477,7 +488,11 @@ class _Reader:
         )
 
     def irish_language(
-        self, value: Any, path: KeyPath, english_families: Collection[str] = ()
+        self,
+        value: Any,
+        path: KeyPath,
+        english_families: Collection[str] = (),
+        names: dict[str, set[str]] | None = None,
     ) -> IrishLanguageVocabulary:
         if value is None:
             return IrishLanguageVocabulary()
@@ -507,11 +522,24 @@ class _Reader:
                     " its own name",
                 )
         known = {*english_families, *(name for name, _ in families)}
+        matters = {}
+        for kind, what in (("acts", "an act"), ("topics", "a topic")):
+            matters[kind] = self.named_lists(value.get(kind, {}), (*path, kind), known)
+            listed = (names or {}).get(kind)
+            for name, _ in matters[kind]:
+                if listed is not None and name not in listed:
+                    self.problem(
+                        (*path, kind, name),
+                        f"'{name}' is not {what} listed under language: {kind}:;"
+                        f" use one of: {_known(sorted(listed))}",
+                    )
         return IrishLanguageVocabulary(
             spellings=self.spellings(value.get("spellings", {}), (*path, "spellings")),
             out_of_scope=self.weights(value.get("out_of_scope", {}), (*path, "out_of_scope")),
             emergency=self.emergency(value.get("emergency"), (*path, "emergency"), known),
             families=families,
+            acts=matters["acts"],
+            topics=matters["topics"],
             **lists,
         )
 

@@ -3,7 +3,7 @@
     python -m routing check [FILE] [--against OLD] [--corpus PATTERN] [--recorded FILE]
     python -m routing check --send-test  # then a test card to each enabled destination
     python -m routing try [--json] [--at "25/12/2026 20:00"] [--area X] [--file FILE] TEXT
-    python -m routing try --welcome [--at ...]
+    python -m routing try --welcome [--at ...] [--language ga|en]
     python -m routing accept [FILE]      # confirm an edit that removes parts of the file
     python -m routing rollback [FILE]    # back to the last good version (again: one further)
 
@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     p_try.add_argument("--area", help="the citizen's area (id or town)")
     p_try.add_argument("--file", default=None)
     p_try.add_argument("--welcome", action="store_true", help="show the welcome message")
+    p_try.add_argument(
+        "--language", choices=("ga", "en"), help="answer in Irish (ga) or English (en)"
+    )
     for name, help_text in (
         ("accept", "confirm an edit that removes parts of the file (makes it the last good version)"),
         ("rollback", "put the last good version back (run again to go one further back)"),
@@ -99,7 +102,9 @@ def run(argv: list[str] | None = None) -> int:
     if not text and not args.welcome:
         print('say what the citizen writes, e.g. python -m routing try "I need shopping"')
         return 2
-    return try_message(file, text, args.at, args.area, args.json, args.welcome)
+    return try_message(
+        file, text, args.at, args.area, args.json, args.welcome, language=args.language
+    )
 
 
 def send_test(file: str) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from routing.localized import Localized
 from routing.text import fold
 
 _EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W)(?:\s?[0-9ACDEFHKNPRTVWXY]{4})?\b", re.I)
@@ -19,7 +20,7 @@ _FUZZY_CUTOFF = 85.0
 @dataclass(frozen=True, slots=True)
 class Area:
     id: str
-    name: str
+    name: Localized  # on the area buttons: "Castlebar" / "Caisleán an Bharraigh"
     places: tuple[str, ...]
     eircodes: tuple[str, ...]
 
@@ -48,7 +49,8 @@ class AreaMatcher:
     def __init__(self, areas: tuple[Area, ...]) -> None:
         self._names: dict[str, str] = {}  # folded place name -> area id
         for area in areas:
-            for place in (area.name, area.id.replace("_", " "), *area.places):
+            names = (area.name.en, area.name.ga or "")
+            for place in (*names, area.id.replace("_", " "), *area.places):
                 key = fold(place)
                 if key:
                     self._names.setdefault(key, area.id)

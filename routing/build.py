@@ -16,7 +16,9 @@ from routing.hours import (
     parse_day_hours,
     parse_special_key,
 )
-from routing.hours_text import ENGLISH, Calendar, describe
+from routing.hours_text import CALENDARS, ENGLISH, HOURS_WORDS, Calendar, describe
+from routing.localized import ENGLISH as EN
+from routing.localized import Localized, localized
 from routing.model import (
     Classifier,
     Contact,
@@ -41,13 +43,49 @@ def _phone(value: Any) -> Phone | None:
     return parse_phone(str(value)) if value is not None else None
 
 
-def calendar(data: dict[str, Any]) -> Calendar:
-    """Day and month names from ``messages:`` (English defaults while they are invalid)."""
+def calendar(data: dict[str, Any], language: str = EN) -> Calendar:
+    """Day and month names from ``messages:`` in ``language`` (the built-in names while they
+    are invalid, and for Irish where the file has none), and the names of closed-date lists."""
     messages = data.get("messages") or {}
     days, months = messages.get("days"), messages.get("months")
+    built_in = CALENDARS.get(language, ENGLISH)
+    names = {
+        str(k): localized(v) for k, v in (messages.get("closed_dates_names") or {}).items()
+    }
+    closed_names = {**built_in.closed_names, **{k: v.in_(language) for k, v in names.items()
+                                              if language == EN or v.ga}}
     if isinstance(days, list) and len(days) == 7 and isinstance(months, list) and len(months) == 12:
-        return Calendar(tuple(str(d) for d in days), tuple(str(m) for m in months))
-    return ENGLISH
+        return Calendar(
+            _names(days, built_in.days, language),
+            _names(months, built_in.months, language),
+            HOURS_WORDS.get(language, HOURS_WORDS[EN]),
+            closed_names,
+        )
+    return Calendar(built_in.days, built_in.months, built_in.words, closed_names)
+
+
+def calendar_of(messages: Messages, language: str) -> Calendar:
+    """The calendar a router writes hours with: the table's day and month names and
+    closed-date list names in ``language``, with that language's connecting words."""
+    built_in = CALENDARS.get(language, ENGLISH)
+    named = {
+        k: v.in_(language)
+        for k, v in messages.closed_dates_names.items()
+        if language == EN or v.ga
+    }
+    return Calendar(
+        tuple(d.in_(language) for d in messages.days),
+        tuple(m.in_(language) for m in messages.months),
+        built_in.words,
+        {**built_in.closed_names, **named},
+    )
+
+
+def _names(values: list[Any], built_in: tuple[str, ...], language: str) -> tuple[str, ...]:
+    texts = [localized(v) for v in values]
+    if language == EN:
+        return tuple(t.en for t in texts)
+    return tuple(t.ga or default for t, default in zip(texts, built_in))
 
 
 def build_schedules(data: dict[str, Any]) -> dict[str, Schedule]:
@@ -97,19 +135,19 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
     contacts = {
         cid: Contact(
             id=cid,
-            name=str(c["name"]),
+            name=localized(c["name"]),
             phone=_phone(c.get("phone")),
             email=c.get("email"),
             schedule=schedules.get(c["hours"]) if c.get("hours") else None,
-            note=str(c.get("note", "")),
+            note=localized(c.get("note", "")),
         )
         for cid, c in (data.get("contacts") or {}).items()
     }
     options = {
         oid: OutOfHoursOption(
             id=oid,
-            text=str(o["text"]),
-            name=str(o.get("name", "")),
+            text=localized(o["text"]),
+            name=localized(o.get("name", "")),
             phone=_phone(o.get("phone")),
             schedule=schedules.get(o["hours"]) if o.get("hours") else None,
         )
@@ -118,13 +156,13 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
     services = tuple(
         Service(
             id=s["id"],
-            title=str(s["title"]),
+            title=localized(s["title"]),
             contacts=tuple(
                 _service_contact(c, contacts, schedules, s["id"], i)
                 for i, c in enumerate(s["contacts"])
             ),
             out_of_hours=tuple(options[o] for o in s.get("out_of_hours") or []),
-            have_ready=tuple(str(x) for x in s.get("have_ready") or []),
+            have_ready=tuple(localized(x) for x in s.get("have_ready") or []),
             in_menu=bool(s.get("in_menu", True)),
             paused=_pause(s.get("paused")),
         )
@@ -133,7 +171,7 @@ def build_table(data: dict[str, Any], source: str, classifier: Classifier) -> Ro
     areas = tuple(
         Area(
             id=a["id"],
-            name=str(a["name"]),
+            name=localized(a["name"]),
             places=tuple(str(p) for p in a.get("places") or []),
             eircodes=tuple(str(e).upper() for e in a.get("eircodes") or []),
         )
@@ -172,11 +210,11 @@ def _service_contact(
         return ServiceContact(contacts[spec["contact"]], area, places)
     inline = Contact(
         id=f"{sid}.contacts[{index}]",
-        name=str(spec["name"]),
+        name=localized(spec["name"]),
         phone=_phone(spec.get("phone")),
         email=spec.get("email"),
         schedule=schedules.get(spec["hours"]) if spec.get("hours") else None,
-        note=str(spec.get("note", "")),
+        note=localized(spec.get("note", "")),
     )
     return ServiceContact(inline, area, places)
 
@@ -186,7 +224,7 @@ def _pause(spec: dict[str, Any] | None) -> Pause | None:
         return None
     until, start = spec.get("until"), spec.get("from")
     return Pause(
-        message=str(spec["message"]),
+        message=localized(spec["message"]),
         until=dt.date.fromisoformat(str(until)) if until else None,
         start=dt.date.fromisoformat(str(start)) if start else None,
     )
@@ -197,33 +235,46 @@ def _emergency(spec: dict[str, Any]) -> EmergencyReply:
     for c in spec.get("call") or []:
         phone = _phone(c["phone"])
         if phone is not None:
-            calls.append(EmergencyCall(str(c["name"]), phone))
-    return EmergencyReply(str(spec["text"]), tuple(calls))
+            calls.append(EmergencyCall(localized(c["name"]), phone))
+    return EmergencyReply(localized(spec["text"]), tuple(calls))
 
 
-_NOT_TEXT = ("labels", "days", "months")
+_NOT_TEXT = ("labels", "days", "months", "closed_dates_names")
 
 
 def _messages(m: dict[str, Any]) -> Messages:
     labels = m["labels"]
+    calendars = {language: calendar({"messages": m}, language) for language in CALENDARS}
     return Messages(
-        **{k: str(m[k]) for k in Messages.__dataclass_fields__ if k not in _NOT_TEXT},
-        labels=Labels(**{k: str(labels[k]) for k in Labels.__dataclass_fields__}),
-        days=tuple(str(d) for d in m["days"]),
-        months=tuple(str(d) for d in m["months"]),
+        **{k: localized(m[k]) for k in Messages.__dataclass_fields__ if k not in _NOT_TEXT},
+        labels=Labels(
+            **{k: localized(labels[k]) for k in Labels.__dataclass_fields__ if k in labels}
+        ),
+        # Irish names the file does not give are the built-in ones (routing/hours_text.py).
+        days=_localized_names(calendars, "days"),
+        months=_localized_names(calendars, "months"),
+        closed_dates_names={
+            str(k): localized(v) for k, v in (m.get("closed_dates_names") or {}).items()
+        },
     )
+
+
+def _localized_names(calendars: dict[str, Calendar], which: str) -> tuple[Localized, ...]:
+    english = getattr(calendars[EN], which)
+    irish = getattr(calendars["ga"], which)
+    return tuple(Localized(en, ga) for en, ga in zip(english, irish))
 
 
 def _conversation(c: dict[str, Any] | None) -> ConversationTexts | None:
     if not c:
         return None
     return ConversationTexts(
-        acts={str(k): str(v) for k, v in (c.get("acts") or {}).items()},
-        topics={str(k): str(v) for k, v in (c.get("topics") or {}).items()},
-        possible_danger=str(c["possible_danger"]),
-        after_emergency=str(c["after_emergency"]),
-        offer_person=str(c["offer_person"]),
-        no_requests=str(c["no_requests"]),
+        acts={str(k): localized(v) for k, v in (c.get("acts") or {}).items()},
+        topics={str(k): localized(v) for k, v in (c.get("topics") or {}).items()},
+        possible_danger=localized(c["possible_danger"]),
+        after_emergency=localized(c["after_emergency"]),
+        offer_person=localized(c["offer_person"]),
+        no_requests=localized(c["no_requests"]),
     )
 
 

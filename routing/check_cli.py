@@ -27,7 +27,7 @@ from routing.regression import (
     recorded_file,
     titles_of,
 )
-from routing.safety import suite_size
+from routing.safety import SAFETY_SUITE, languages_checked, suite_size
 
 ACCEPT_HINT = "if that is what you meant, run: python -m routing accept"
 
@@ -84,9 +84,16 @@ def check(file: str, options: CheckOptions | None = None, out: TextIO | None = N
         return _failed(file, problems)
     warned = len(checked.warnings)
     note = f" ({warned} warning{'s' if warned != 1 else ''} above)" if warned else ""
+    languages = languages_checked(checked.table, checked.data)
+    safety = f"{suite_size(languages)} safety messages"
+    if len(languages) > 1:
+        names = {"en": "English", "ga": "Irish"}
+        safety += " (" + ", ".join(
+            f"{len(SAFETY_SUITE[lang])} in {names[lang]}" for lang in languages
+        ) + ")"
     print(
         f"{file}: OK — {len(checked.table.services)} services, {len(outcomes)} examples all "
-        f"routed correctly, {suite_size()} safety messages all get the emergency reply{note}",
+        f"routed correctly, {safety} all get the emergency reply{note}",
         file=out,
     )
     return 0

@@ -1,18 +1,21 @@
 """The hours sentence citizens read ("9am to 5pm, 7 days a week (closed on public holidays)"),
 made from the hours themselves so it can never disagree with them.
 
-Table-driven per language: ``HOURS_WORDS["en"]`` holds the English connecting words; day and
-month names come from the routing file's ``messages.days``/``months``. Irish (issue 18)
-adds ``HOURS_WORDS["ga"]`` and the Irish day and month names.
+Table-driven per language: ``HOURS_WORDS`` holds each language's connecting words and how it
+writes a time ("9am" / "9 r.n."); day and month names come from the routing file's
+``messages.days``/``months`` (in English and Irish), and the names of closed-date lists from
+``messages.closed_dates_names``. The Irish reads "ó 9 r.n. go 5 i.n., 7 lá na seachtaine (dúnta
+ar laethanta saoire poiblí)".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from routing.hours import NOON, Schedule, TimeRange, format_time
+from routing.hours import Schedule, TimeRange
 
 UPCOMING_DAYS = 14  # special hours and closed dates this close are spelled out
 
@@ -37,6 +40,10 @@ class HoursWords:
     midnight: str  # "midnight"
     tomorrow_time: str  # "{time} tomorrow" is "{time} {tomorrow}"
     time_day: str  # "5pm Friday"
+    noon: str  # 12:00
+    morning: str  # "{time}am": a time before noon
+    afternoon: str  # "{time}pm": a time after noon
+    minutes: str  # "{hour}:{minute:02d}": a time that is not on the hour
 
 
 HOURS_WORDS: dict[str, HoursWords] = {
@@ -59,18 +66,51 @@ HOURS_WORDS: dict[str, HoursWords] = {
         midnight="midnight",
         tomorrow_time="{time} {tomorrow}",
         time_day="{time} {day}",
+        noon="12pm",
+        morning="{time}am",
+        afternoon="{time}pm",
+        minutes="{hour}:{minute:02d}",
     ),
-    # "ga": HoursWords(...) — issue 18 (Irish)
+    # Irish as public bodies write it: "ó 9 r.n. go 5 i.n." (roimh nóin, iarnóin), "Dé Luain go
+    # Dé hAoine", "an 25 Nollaig", "dúnta ar laethanta saoire poiblí".
+    "ga": HoursWords(
+        range="ó {start} go {end}",
+        sessions=" agus ",
+        every_day="{hours}, 7 lá na seachtaine",
+        day_hours="{days} {hours}",
+        day_run="{first} go {last}",
+        pair=" agus ",
+        items=", ",
+        all_day="24 uair an chloig",
+        always="24 uair an chloig sa lá, 7 lá na seachtaine",
+        closed="dúnta",
+        closed_on=" (dúnta ar {what})",
+        special=". Uaireanta speisialta: {items}",
+        special_items="; ",
+        date="an {day} {month}",
+        date_run="{first} go dtí {last}",
+        midnight="meán oíche",
+        tomorrow_time="{time} {tomorrow}",
+        time_day="{time} {day}",
+        noon="meán lae",
+        morning="{time} r.n.",
+        afternoon="{time} i.n.",
+        minutes="{hour}.{minute:02d}",
+    ),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    """Day and month names (from ``messages:``) and the connecting words of one language."""
+    """Day and month names (from ``messages:``), the names of closed-date lists and the
+    connecting words of one language."""
 
     days: tuple[str, ...]
     months: tuple[str, ...]
     words: HoursWords = HOURS_WORDS["en"]
+    # closed_dates list id -> what the sentence calls it ("public holidays"); a list not
+    # named here is called by its id with spaces ("public_holidays" -> "public holidays").
+    closed_names: Mapping[str, str] = field(default_factory=dict)
 
 
 ENGLISH = Calendar(
@@ -80,14 +120,41 @@ ENGLISH = Calendar(
         "September", "October", "November", "December",
     ),
 )
+# Days as Irish uses them in a sentence ("Osclaíonn sé Dé Luain", "Dé Luain go Dé hAoine").
+IRISH = Calendar(
+    ("Dé Luain", "Dé Máirt", "Dé Céadaoin", "Déardaoin", "Dé hAoine", "Dé Sathairn", "Dé Domhnaigh"),
+    (
+        "Eanáir", "Feabhra", "Márta", "Aibreán", "Bealtaine", "Meitheamh", "Iúil", "Lúnasa",
+        "Meán Fómhair", "Deireadh Fómhair", "Samhain", "Nollaig",
+    ),
+    HOURS_WORDS["ga"],
+    {"public_holidays": "laethanta saoire poiblí"},
+)
+CALENDARS = {"en": ENGLISH, "ga": IRISH}
+
+
+def clock(t: dt.datetime | dt.time, words: HoursWords = HOURS_WORDS["en"]) -> str:
+    """A time as ``words``' language writes it: 9am, 5:30pm, 12pm / 9 r.n., 5.30 i.n., meán lae."""
+    hour, minute = t.hour, t.minute
+    if hour == 12 and minute == 0:
+        return words.noon
+    h12 = hour % 12 or 12
+    time = str(h12) if minute == 0 else words.minutes.format(hour=h12, minute=minute)
+    return (words.morning if hour < 12 else words.afternoon).format(time=time)
+
+
+_STOP_AFTER_ABBREVIATION = re.compile(r"(\b[ri]\.n\.)\.")
+
+
+def tidy(text: str) -> str:
+    """One full stop after a time that ends with one: "ag 9 r.n.." -> "ag 9 r.n."."""
+    return _STOP_AFTER_ABBREVIATION.sub(r"\1", text) if ".n.." in text else text
 
 
 def time_words(t: dt.time, words: HoursWords) -> str:
     if t == dt.time.max:
         return words.midnight
-    if t == NOON:
-        return "12pm"
-    return format_time(t)
+    return clock(t, words)
 
 
 def ranges_words(ranges: Sequence[TimeRange], words: HoursWords) -> str:
@@ -153,7 +220,7 @@ def describe(schedule: Schedule, cal: Calendar = ENGLISH, today: dt.date | None 
     hours and closed dates in the next two weeks."""
     w = cal.words
     text = weekly_words(schedule.weekly, cal)
-    closed = [name.replace("_", " ") for name in schedule.closed_lists]
+    closed = [cal.closed_names.get(name) or name.replace("_", " ") for name in schedule.closed_lists]
     soon = today + dt.timedelta(days=UPCOMING_DAYS) if today else None
     if today is not None and soon is not None:
         closed += [date_words(d, cal) for d in sorted(schedule.closed_days) if today <= d <= soon]

@@ -10,6 +10,7 @@ from intents.result import Classification
 from routing.areas import Area, AreaMatcher
 from routing.handoff import HandoffConfig
 from routing.hours import Schedule
+from routing.localized import Localized
 from routing.phones import Phone
 from routing.referrals import ReferralConfig
 
@@ -21,11 +22,11 @@ class Classifier(Protocol):
 @dataclass(frozen=True, slots=True)
 class Contact:
     id: str
-    name: str
+    name: Localized
     phone: Phone | None = None
     email: str | None = None
     schedule: Schedule | None = None  # None: no hours given (always available)
-    note: str = ""
+    note: Localized = Localized("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class ServiceContact:
 class Pause:
     """A service paused for a while: the bot still recognises it and says so."""
 
-    message: str  # what citizens are told instead, e.g. where else to turn
+    message: Localized  # what citizens are told instead, e.g. where else to turn
     until: dt.date | None = None  # the day it starts again (None: until the pause is removed)
     start: dt.date | None = None  # the first day paused (None: already)
 
@@ -57,8 +58,8 @@ class Pause:
 @dataclass(frozen=True, slots=True)
 class OutOfHoursOption:
     id: str
-    text: str
-    name: str = ""
+    text: Localized
+    name: Localized = Localized("")
     phone: Phone | None = None
     schedule: Schedule | None = None
 
@@ -66,10 +67,10 @@ class OutOfHoursOption:
 @dataclass(frozen=True, slots=True)
 class Service:
     id: str
-    title: str
+    title: Localized
     contacts: tuple[ServiceContact, ...]
     out_of_hours: tuple[OutOfHoursOption, ...] = ()
-    have_ready: tuple[str, ...] = ()
+    have_ready: tuple[Localized, ...] = ()
     in_menu: bool = True  # shown as a button under the welcome and fallback messages
     paused: Pause | None = None
 
@@ -98,50 +99,61 @@ class Service:
 
 @dataclass(frozen=True, slots=True)
 class EmergencyCall:
-    name: str
+    name: Localized
     phone: Phone
 
 
 @dataclass(frozen=True, slots=True)
 class EmergencyReply:
-    text: str
+    text: Localized
     call: tuple[EmergencyCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Labels:
-    phone: str
-    email: str
-    hours: str
-    have_ready: str
+    """The fixed words of contact details, in the text and on the contact card."""
+
+    phone: Localized
+    email: Localized
+    hours: Localized
+    have_ready: Localized
+    # On the card; files without them get these defaults.
+    have_ready_card: Localized = Localized(
+        "Have ready when you call:", "Bíodh seo réidh agat nuair a ghlaonn tú:"
+    )
+    call_button: Localized = Localized("Call {phone}", "Glaoigh ar {phone}")
+    email_button: Localized = Localized("Email", "Ríomhphost")
 
 
 @dataclass(frozen=True, slots=True)
 class Messages:
-    """The bot's wording, from the ``messages:`` section."""
+    """The bot's wording, from the ``messages:`` section: each text in English and (when
+    written) Irish; ``Router`` picks the language."""
 
-    welcome: str
-    can_help_with: str
-    helpline: str
-    team_intro: str
-    routed: str
-    clarify: str
-    ask_area: str
-    area_not_recognised: str
-    area_noted: str
-    fallback: str
-    talk_to_someone: str
-    talk_to_someone_button: str
-    rate_limited: str
-    apology: str
-    open_now: str
-    closed_now: str
-    out_of_hours: str
+    welcome: Localized
+    can_help_with: Localized
+    helpline: Localized
+    team_intro: Localized
+    routed: Localized
+    clarify: Localized
+    ask_area: Localized
+    area_not_recognised: Localized
+    area_noted: Localized
+    fallback: Localized
+    talk_to_someone: Localized
+    talk_to_someone_button: Localized
+    rate_limited: Localized
+    apology: Localized
+    open_now: Localized
+    closed_now: Localized
+    out_of_hours: Localized
     labels: Labels
-    today: str
-    tomorrow: str
-    days: tuple[str, ...]
-    months: tuple[str, ...]
+    today: Localized
+    tomorrow: Localized
+    days: tuple[Localized, ...]
+    months: tuple[Localized, ...]
+    # closed_dates list id -> its name in the hours sentence ("public holidays")
+    closed_dates_names: dict[str, Localized] = field(default_factory=dict)
 
 
 ACTS = (
@@ -157,12 +169,12 @@ class ConversationTexts:
     (small talk, questions about the bot, other matters), and the lines that keep a citizen
     safe around an emergency."""
 
-    acts: dict[str, str]  # act name -> answer ({phone}, {hours}, {name}, {status} allowed)
-    topics: dict[str, str]  # other matter -> where to go instead
-    possible_danger: str  # leads a reply when the message has a weak danger cue
-    after_emergency: str  # a follow-up after the emergency reply ("she's breathing now")
-    offer_person: str  # added when the bot has not understood twice in a row
-    no_requests: str  # "what's happening with my request" with none in this conversation
+    acts: dict[str, Localized]  # act name -> answer ({phone}, {hours}, {name}, {status} allowed)
+    topics: dict[str, Localized]  # other matter -> where to go instead
+    possible_danger: Localized  # leads a reply when the message has a weak danger cue
+    after_emergency: Localized  # a follow-up after the emergency reply ("she's breathing now")
+    offer_person: Localized  # added when the bot has not understood twice in a row
+    no_requests: Localized  # "what's happening with my request" with none in this conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,14 +206,15 @@ class RoutingTable:
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
 
-    def title_of(self, service_id: str) -> str:
+    def title_of(self, service_id: str, language: str | None = None) -> str:
         """How staff see what a request is about: the service's title; a call-back asked
-        for from "talk to a person" is named by that button's label."""
+        for from "talk to a person" is named by that button's label (English unless
+        ``language`` says otherwise)."""
         service = self.service(service_id)
         if service is not None:
-            return service.title
+            return service.title.in_(language)
         if service_id == "talk_to_person":
-            return self.messages.talk_to_someone_button
+            return self.messages.talk_to_someone_button.in_(language)
         return service_id
 
     def area(self, area_id: str | None) -> Area | None:

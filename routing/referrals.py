@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from routing.hours import Schedule, format_time, local, open_intervals
+from routing.hours import Schedule, local, open_intervals
+from routing.hours_text import HOURS_WORDS, clock
+from routing.localized import ENGLISH, Localized, localized, versions
 from routing.wording import CITIZEN_RULES, STAFF_RULES, Rule, text_problems
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -44,7 +46,7 @@ class ReferralPlan:
 
     destinations: tuple[str, ...]
     response_hours: float  # opening hours within which the service rings
-    who: str  # "someone from the Community Support Helpline"
+    who: Localized  # "someone from the Community Support Helpline"
     hours: Schedule | None  # the opening hours those response hours count in
 
 
@@ -56,8 +58,8 @@ class ReferralConfig:
     default: ReferralPlan
     services: dict[str, ReferralPlan]
     words: dict[str, tuple[str, ...]]
-    messages: dict[str, str]
-    staff: dict[str, str]
+    messages: dict[str, Localized]  # what citizens read: in English and Irish
+    staff: dict[str, str]  # the staff card's words (staff read English)
 
     def plan(self, service_id: str) -> ReferralPlan:
         return self.services.get(service_id, self.default)
@@ -88,7 +90,7 @@ def _plan(
         if base
         else (),
         response_hours=float(spec.get("response_hours", base.response_hours if base else 8)),
-        who=str(spec.get("who", base.who if base else "")),
+        who=localized(spec["who"]) if "who" in spec else (base.who if base else Localized("")),
         hours=schedules.get(hours) if hours else (base.hours if base else None),
     )
 
@@ -125,7 +127,7 @@ def build_referrals(
         default=default,
         services=services,
         words=words,
-        messages={k: str(v) for k, v in data["messages"].items()},
+        messages={k: localized(v) for k, v in data["messages"].items()},
         staff={k: str(v) for k, v in data["staff_card"].items()},
     )
 
@@ -148,8 +150,11 @@ def _placeholders(section: str, texts: dict[str, Any], rules: dict[str, Rule]) -
     issues: list[Issue] = []
     for key, text in texts.items():
         rule = rules.get(key, Rule())
-        for problem in text_problems(str(text), rule, suggest=False):
-            issues.append((("referrals", section, key), problem))
+        localized_text = isinstance(text, dict)
+        for language, version in versions(text):
+            path = ("referrals", section, key, language) if localized_text else ("referrals", section, key)
+            for problem in text_problems(version, rule, language, suggest=False):
+                issues.append((path, problem))
     return issues
 
 
@@ -299,5 +304,5 @@ def day_word(
     return f"{days[when.weekday()]} {when.day} {months[when.month - 1]}"
 
 
-def time_word(when: dt.datetime) -> str:
-    return format_time(when)
+def time_word(when: dt.datetime, language: str = ENGLISH) -> str:
+    return clock(when, HOURS_WORDS.get(language, HOURS_WORDS[ENGLISH]))

@@ -169,7 +169,7 @@ def compare(
 def titles_of(*tables: RoutingTable) -> dict[str, str]:
     out: dict[str, str] = {}
     for table in tables:
-        out.update({s.id: s.title for s in table.services})
+        out.update({s.id: s.title.en for s in table.services})
     return out
 
 

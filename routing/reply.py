@@ -31,6 +31,7 @@ ReplyKind = Literal[
 SERVICE_PREFIX = "service:"
 AREA_PREFIX = "area:"
 TALK_TO_SOMEONE = "talk_to_someone"
+LANGUAGE_PREFIX = "language:"  # "language:ga", "language:en": the welcome's language buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,21 @@ class ContactView:
     have_ready: tuple[str, ...] = ()  # what to have ready when calling
     area: str | None = None  # the area this contact serves, None for county-wide
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardLabels:
+    """The fixed words of a contact card, in the reply's language (``messages.labels``)."""
+
+    phone: str = "Phone"
+    email: str = "Email"
+    hours: str = "Hours"
+    have_ready: str = "Have ready when you call:"
+    call: str = "Call {phone}"  # the call button
+    email_button: str = "Email"
+
+
+ENGLISH_LABELS = CardLabels()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +126,5 @@ class Reply:
     intent: str | None = None
     intents: tuple[str, ...] = ()
     score: float = 0.0
+    language: str = "en"  # the language the reply is written in: "en" or "ga"
+    labels: CardLabels = ENGLISH_LABELS  # the card's fixed words in that language

@@ -1,16 +1,23 @@
 """Decide what the bot says: classify, then emergency / routed / clarify / ask_area / fallback.
 
-All wording comes from the routing table's ``messages:``; this module only arranges it.
+All wording comes from the routing table's ``messages:``; this module only arranges it. A
+``Router`` writes in one language: ``router.in_("ga")`` is the same table's router in Irish
+(texts without an Irish version fall back to English; ``routing check`` lists them), and
+``welcome(bilingual=True)`` greets in Irish and English until the conversation's language is
+known.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 from intents.result import Classification
-from routing.hours import DUBLIN, OpenStatus, Schedule, format_time, local, status_at
-from routing.hours_text import Calendar, describe
+from routing.build import calendar_of
+from routing.hours import DUBLIN, OpenStatus, Schedule, local, status_at
+from routing.hours_text import clock, describe, tidy
+from routing.localized import ENGLISH, IRISH, LANGUAGES, Localized
 from routing.model import (
     Contact,
     EmergencyReply,
@@ -21,8 +28,10 @@ from routing.model import (
 )
 from routing.reply import (
     AREA_PREFIX,
+    LANGUAGE_PREFIX,
     SERVICE_PREFIX,
     TALK_TO_SOMEONE,
+    CardLabels,
     Choice,
     ContactView,
     ConversationFacts,
@@ -32,6 +41,10 @@ from routing.reply import (
 
 # Out-of-hours options in ContactView.out_of_hours are joined with this (one sentence each).
 _OPTION_SEPARATOR = " "
+# Each language's name in that language: the language buttons read "Gaeilge" and "English".
+LANGUAGE_NAMES = {IRISH: "Gaeilge", ENGLISH: "English"}
+# How the bilingual welcome joins a text's Irish and English on one line (buttons, the list).
+_BOTH = " / "
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +56,18 @@ class _Shown:
 
 
 class Router:
-    """Answers one message or button press from one routing table (immutable, thread-safe)."""
+    """Answers one message or button press from one routing table, in one language
+    (immutable, thread-safe). ``in_(language)`` gives the same table's router in another."""
 
-    def __init__(self, table: RoutingTable) -> None:
+    def __init__(self, table: RoutingTable, language: str = ENGLISH) -> None:
         self.table = table
+        self.language = language if language in LANGUAGES else ENGLISH
         self.messages = table.messages
-        self._calendar = Calendar(table.messages.days, table.messages.months)
+        self._calendar = calendar_of(table.messages, self.language)
+        self.labels = self._card_labels()
+        # A file with no Irish welcome is English-only: no bilingual welcome, no Gaeilge button.
+        self.bilingual = bool(table.messages.welcome.ga)
+        self._siblings: dict[str, Router] = {self.language: self}
         self._hours_cache: dict[tuple[str, dt.date], str] = {}
         # The contact part of a routed reply depends only on the services, the area and the
         # minute (opening status): computed once per minute rather than on every message.
@@ -57,18 +76,87 @@ class Router:
             tuple[str, tuple[ContactView, ...]],
         ] = {}
 
+    # ----- language -----------------------------------------------------------------------
+    def in_(self, language: str | None) -> Router:
+        """This table's router in ``language`` ("en" or "ga"; anything else: English)."""
+        language = language if language in LANGUAGES else ENGLISH
+        found = self._siblings.get(language)
+        if found is None:
+            found = Router(self.table, language)
+            found._siblings = self._siblings
+            self._siblings[language] = found
+        return found
+
+    def text(self, text: Localized | str) -> str:
+        """``text`` in this router's language (the English when it has no Irish); a plain
+        string is English only and comes back as it is."""
+        return text.in_(self.language) if isinstance(text, Localized) else text
+
+    def _card_labels(self) -> CardLabels:
+        labels = self.messages.labels
+        return CardLabels(
+            phone=self.text(labels.phone),
+            email=self.text(labels.email),
+            hours=self.text(labels.hours),
+            have_ready=self.text(labels.have_ready_card),
+            call=self.text(labels.call_button),
+            email_button=self.text(labels.email_button),
+        )
+
+    def _reply(self, **fields: Any) -> Reply:
+        """A reply written in this router's language, its card labels too."""
+        fields["text"] = tidy(fields["text"])
+        return Reply(language=self.language, labels=self.labels, **fields)
+
+    def language_button(self, language: str) -> Choice:
+        """The button that switches the conversation to ``language``."""
+        return Choice(LANGUAGE_NAMES[language], f"{LANGUAGE_PREFIX}{language}")
+
     # ----- entry points -------------------------------------------------------------------
     def classify(self, text: str) -> Classification:
         return self.table.classifier.classify(text)
 
-    def welcome(self, now: dt.datetime | None = None) -> Reply:
-        m = self.messages
+    def welcome(self, now: dt.datetime | None = None, *, bilingual: bool = False) -> Reply:
+        """The first message of a conversation, with the service buttons and the button to
+        the other language. ``bilingual``: the language is not known yet, so it greets in
+        Irish and English alike (Irish first) and offers both language buttons."""
         now = now or dt.datetime.now(DUBLIN)
-        text = "\n\n".join([m.welcome, self._services_list(), self._helpline_line(now)])
-        return Reply(kind="welcome", text=text, choices=self._menu())
+        if bilingual and self.bilingual:
+            return self._bilingual_welcome(now)
+        text = "\n\n".join(
+            [self.text(self.messages.welcome), self._services_list(), self._helpline_line(now)]
+        )
+        choices = self._menu()
+        if self.bilingual:
+            other = ENGLISH if self.language == IRISH else IRISH
+            choices = (*choices, self.language_button(other))
+        return self._reply(kind="welcome", text=text, choices=choices)
+
+    def _bilingual_welcome(self, now: dt.datetime) -> Reply:
+        irish, english = self.in_(IRISH), self.in_(ENGLISH)
+        m = self.messages
+        both = [irish.text(m.can_help_with), english.text(m.can_help_with)]
+        listed = [
+            f"- {_both(irish.text(s.title), english.text(s.title))}" for s in self.table.services
+        ]
+        text = "\n\n".join(
+            [
+                irish.text(m.welcome),
+                english.text(m.welcome),
+                "\n".join([*both, *listed]),
+                irish._helpline_line(now),
+                english._helpline_line(now),
+            ]
+        )
+        menu = tuple(
+            Choice(_both(a.label, b.label), a.value)
+            for a, b in zip(irish._menu(), english._menu())
+        )
+        buttons = (self.language_button(IRISH), self.language_button(ENGLISH), *menu)
+        return Reply(kind="welcome", text=text, choices=buttons, language=ENGLISH)
 
     def team_intro(self) -> Reply:
-        return Reply(kind="team_intro", text=self.messages.team_intro)
+        return self._reply(kind="team_intro", text=self.text(self.messages.team_intro))
 
     def respond(
         self,
@@ -120,7 +208,7 @@ class Router:
         if h.schedule is not None:
             status = self._status_text(status_at(h.schedule, now), now)
         return {
-            "name": h.name,
+            "name": self.text(h.name),
             "phone": h.phone.display if h.phone else (h.email or ""),
             "hours": self.hours_text(h.schedule, now) if h.schedule else "",
             "status": status,
@@ -132,19 +220,21 @@ class Router:
         conversation = self.table.conversation
         if conversation is None or act not in conversation.acts:
             return self._fallback(facts.settled(), None, now)
-        text = " ".join(conversation.acts[act].format(**self.helpline_values(now)).split())
+        text = " ".join(
+            self.text(conversation.acts[act]).format(**self.helpline_values(now)).split()
+        )
         choices: tuple[Choice, ...] = ()
         if act in ("greeting", "help", "anyone_there", "acknowledgement"):
             text = "\n\n".join([text, self._services_list()])
             choices = self._menu()
-        return Reply(kind="small_talk", text=text, choices=choices, facts=facts.settled())
+        return self._reply(kind="small_talk", text=text, choices=choices, facts=facts.settled())
 
     def other_matter(self, topic: str, facts: ConversationFacts) -> Reply:
         """Where to go for something the helpline does not handle (bins, COVID, a scam)."""
         conversation = self.table.conversation
         assert conversation is not None
-        return Reply(
-            kind="other_matter", text=conversation.topics[topic], facts=facts.settled()
+        return self._reply(
+            kind="other_matter", text=self.text(conversation.topics[topic]), facts=facts.settled()
         )
 
     def after_emergency(self, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
@@ -153,17 +243,17 @@ class Router:
         conversation = self.table.conversation
         if conversation is None:
             return self._fallback(facts.settled(), None, now)
-        text = conversation.after_emergency.format(**self.helpline_values(now))
+        text = self.text(conversation.after_emergency).format(**self.helpline_values(now))
         danger = self.table.emergency_danger
         contacts = tuple(
             ContactView(
-                service_id="emergency", service_title="", name=call.name,
+                service_id="emergency", service_title="", name=self.text(call.name),
                 phone=call.phone.display, phone_uri=call.phone.uri,
             )
             for call in danger.call
         )
-        choices = (Choice(self.messages.talk_to_someone_button, TALK_TO_SOMEONE),)
-        return Reply(
+        choices = (Choice(self.text(self.messages.talk_to_someone_button), TALK_TO_SOMEONE),)
+        return self._reply(
             kind="after_emergency", text=text, contacts=contacts, choices=choices,
             facts=facts.settled(),
         )
@@ -174,15 +264,15 @@ class Router:
         conversation = self.table.conversation
         if conversation is None:
             return reply
-        lead = conversation.offer_person.format(**self.helpline_values(now))
+        lead = self.text(conversation.offer_person).format(**self.helpline_values(now))
         return replace(reply, text=f"{lead}\n\n{reply.text}")
 
     def no_requests(self, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
         now = now or dt.datetime.now(DUBLIN)
         conversation = self.table.conversation
         assert conversation is not None
-        text = conversation.no_requests.format(**self.helpline_values(now))
-        return Reply(kind="small_talk", text=text, facts=facts.settled())
+        text = self.text(conversation.no_requests).format(**self.helpline_values(now))
+        return self._reply(kind="small_talk", text=text, facts=facts.settled())
 
     def _lead_with_danger(self, reply: Reply) -> Reply:
         """A message that may describe danger: the reply starts with 112/999, so it is never
@@ -190,7 +280,8 @@ class Router:
         conversation = self.table.conversation
         if conversation is None:
             return reply
-        return replace(reply, text=f"{conversation.possible_danger}\n\n{reply.text}")
+        lead = self.text(conversation.possible_danger)
+        return replace(reply, text=f"{lead}\n\n{reply.text}")
 
     def choose(self, value: str, facts: ConversationFacts, now: dt.datetime | None = None) -> Reply:
         """A button press: routes directly, never through the classifier."""
@@ -205,10 +296,12 @@ class Router:
                 facts = replace(facts, area=area.id, place=None)
                 if facts.awaiting_area_for:
                     return self._route(facts.awaiting_area_for, facts, now, None)
-                text = self.messages.area_noted.format(area=area.name)
-                return Reply(kind="welcome", text=text, choices=self._menu(), facts=facts)
+                text = self.text(self.messages.area_noted).format(area=self.text(area.name))
+                return self._reply(kind="welcome", text=text, choices=self._menu(), facts=facts)
         elif value == TALK_TO_SOMEONE:
             return self._talk_to_someone(facts, now)
+        elif value.startswith(LANGUAGE_PREFIX):
+            return self.in_(value[len(LANGUAGE_PREFIX) :]).welcome(now)
         return self._fallback(facts.settled(), None, now)
 
     # ----- replies ------------------------------------------------------------------------
@@ -222,15 +315,15 @@ class Router:
             ContactView(
                 service_id="emergency",
                 service_title="",
-                name=call.name,
+                name=self.text(call.name),
                 phone=call.phone.display,
                 phone_uri=call.phone.uri,
             )
             for call in reply.call
         )
-        return Reply(
+        return self._reply(
             kind="emergency",
-            text=reply.text,
+            text=self.text(reply.text),
             contacts=contacts,
             facts=facts.settled(),
             intent=result.intent,
@@ -261,10 +354,10 @@ class Router:
         text, contacts = self._contacts(services, ids, area, place, now)
         if paused:
             text = "\n\n".join([text, *self._pause_notes(paused, today)])
-        return Reply(
+        return self._reply(
             kind="routed",
             text=text,
-            title=", ".join(s.title for s in services),
+            title=", ".join(self.text(s.title) for s in services),
             contacts=contacts,
             facts=facts.settled(),
             intent=ids[0],
@@ -289,7 +382,7 @@ class Router:
                 for service in services
                 for sc in service.contacts_for(area, place)
             )
-            text = "\n\n".join([self.messages.routed, *self._render_contacts(shown)])
+            text = "\n\n".join([self.text(self.messages.routed), *self._render_contacts(shown)])
             cached = (text, tuple(s.view for s in shown))
             if len(self._contacts_cache) >= 1024:
                 self._contacts_cache.clear()
@@ -304,12 +397,15 @@ class Router:
         *,
         not_recognised: bool,
     ) -> Reply:
-        names = ", ".join(a.name for a in self.table.areas)
-        lead = self.messages.area_not_recognised if not_recognised else self.messages.ask_area
-        return Reply(
+        names = ", ".join(self.text(a.name) for a in self.table.areas)
+        m = self.messages
+        lead = self.text(m.area_not_recognised if not_recognised else m.ask_area)
+        return self._reply(
             kind="ask_area",
             text=f"{lead}\n{names}",
-            choices=tuple(Choice(a.name, f"{AREA_PREFIX}{a.id}") for a in self.table.areas),
+            choices=tuple(
+                Choice(self.text(a.name), f"{AREA_PREFIX}{a.id}") for a in self.table.areas
+            ),
             facts=replace(facts, awaiting_area_for=service_ids),
             intent=service_ids[0] if service_ids else None,
             intents=service_ids,
@@ -325,10 +421,10 @@ class Router:
     ) -> Reply:
         ids = tuple(s.id for s in services)
         notes = self._pause_notes(services, local(now).date())
-        return Reply(
+        return self._reply(
             kind="paused",
             text="\n\n".join([*notes, self._helpline_line(now)]),
-            title=", ".join(s.title for s in services),
+            title=", ".join(self.text(s.title) for s in services),
             choices=self._menu(),
             facts=facts.settled(),
             intent=ids[0],
@@ -341,7 +437,7 @@ class Router:
         for service in services:
             pause = service.paused_on(today)
             if pause is not None:
-                notes.append(f"{service.title}: {pause.message}")
+                notes.append(f"{self.text(service.title)}: {self.text(pause.message)}")
         return notes
 
     def _clarify(self, result: Classification, facts: ConversationFacts) -> Reply:
@@ -349,11 +445,15 @@ class Router:
         if len(options) < 2:
             return self._fallback(facts, result, None)
         first, second = options
-        text = self.messages.clarify.format(first=first.title, second=second.title)
-        return Reply(
+        text = self.text(self.messages.clarify).format(
+            first=self.text(first.title), second=self.text(second.title)
+        )
+        return self._reply(
             kind="clarify",
             text=text,
-            choices=tuple(Choice(s.title, f"{SERVICE_PREFIX}{s.id}") for s in options),
+            choices=tuple(
+                Choice(self.text(s.title), f"{SERVICE_PREFIX}{s.id}") for s in options
+            ),
             facts=facts,
             intents=tuple(s.id for s in options),
             score=result.score,
@@ -367,8 +467,10 @@ class Router:
     ) -> Reply:
         m = self.messages
         now = now or dt.datetime.now(DUBLIN)
-        text = "\n\n".join([m.fallback, self._services_list(), self._helpline_line(now)])
-        return Reply(
+        text = "\n\n".join(
+            [self.text(m.fallback), self._services_list(), self._helpline_line(now)]
+        )
+        return self._reply(
             kind="fallback",
             text=text,
             choices=self._menu(),
@@ -381,11 +483,11 @@ class Router:
         options = self.table.helpline_out_of_hours
         shown = self._contact_view("", "", helpline, None, (), options, now)
         view = shown.view
-        intro = self.messages.talk_to_someone.format(
-            name=helpline.name, phone=view.phone or view.email or "", hours=view.hours
+        intro = self.text(self.messages.talk_to_someone).format(
+            name=self.text(helpline.name), phone=view.phone or view.email or "", hours=view.hours
         )
         text = "\n\n".join([intro, *self._render_contacts((shown,), with_titles=False)])
-        return Reply(
+        return self._reply(
             kind="talk_to_someone",
             text=text,
             contacts=(view,),
@@ -395,28 +497,32 @@ class Router:
     # ----- pieces -------------------------------------------------------------------------
     def _menu(self) -> tuple[Choice, ...]:
         buttons = [
-            Choice(s.title, f"{SERVICE_PREFIX}{s.id}") for s in self.table.services if s.in_menu
+            Choice(self.text(s.title), f"{SERVICE_PREFIX}{s.id}")
+            for s in self.table.services
+            if s.in_menu
         ]
-        buttons.append(Choice(self.messages.talk_to_someone_button, TALK_TO_SOMEONE))
+        buttons.append(Choice(self.text(self.messages.talk_to_someone_button), TALK_TO_SOMEONE))
         return tuple(buttons)
 
     def _services_list(self) -> str:
-        lines = [self.messages.can_help_with, *(f"- {s.title}" for s in self.table.services)]
-        return "\n".join(lines)
+        titles = (f"- {self.text(s.title)}" for s in self.table.services)
+        return "\n".join([self.text(self.messages.can_help_with), *titles])
 
     def _helpline_line(self, now: dt.datetime) -> str:
         h = self.table.helpline
         hours = self.hours_text(h.schedule, now) if h.schedule else ""
         phone = h.phone.display if h.phone else (h.email or "")
-        return self.messages.helpline.format(name=h.name, phone=phone, hours=hours)
+        return self.text(self.messages.helpline).format(
+            name=self.text(h.name), phone=phone, hours=hours
+        )
 
     def _view(self, service: Service, sc: ServiceContact, now: dt.datetime) -> _Shown:
         return self._contact_view(
             service.id,
-            service.title,
+            self.text(service.title),
             sc.contact,
             sc.area,
-            service.have_ready,
+            tuple(self.text(r) for r in service.have_ready),
             service.out_of_hours,
             now,
         )
@@ -435,13 +541,15 @@ class Router:
         available: tuple[str, ...] = ()
         if not status.open_now:
             available = tuple(
-                o.text for o in options if o.schedule is None or status_at(o.schedule, now).open_now
+                self.text(o.text)
+                for o in options
+                if o.schedule is None or status_at(o.schedule, now).open_now
             )
         area_obj = self.table.area(area)
         view = ContactView(
             service_id=service_id,
             service_title=service_title,
-            name=contact.name,
+            name=self.text(contact.name),
             phone=contact.phone.display if contact.phone else None,
             phone_uri=contact.phone.uri if contact.phone else None,
             email=contact.email,
@@ -450,8 +558,8 @@ class Router:
             status=self._status_text(status, now) if contact.schedule else "",
             out_of_hours=_OPTION_SEPARATOR.join(available),
             have_ready=have_ready,
-            area=area_obj.name if area_obj else None,
-            note=contact.note,
+            area=self.text(area_obj.name) if area_obj else None,
+            note=self.text(contact.note),
         )
         return _Shown(view, available)
 
@@ -468,24 +576,25 @@ class Router:
 
     def _status_text(self, status: OpenStatus, now: dt.datetime) -> str:
         m = self.messages
+        cal = self._calendar
         today = local(now).date()
         if status.open_now:
             if status.closes_at is None:
                 return ""  # open round the clock: the hours line says so
-            return m.open_now.format(time=self._until(status.closes_at, today))
+            return tidy(self.text(m.open_now).format(time=self._until(status.closes_at, today)))
         if status.opens_at is None:
             return ""
         opens = status.opens_at
         gap = (opens.date() - today).days
         if gap == 0:
-            day = m.today
+            day = self.text(m.today)
         elif gap == 1:
-            day = m.tomorrow
+            day = self.text(m.tomorrow)
         elif gap < 7:
-            day = m.days[opens.weekday()]
+            day = cal.days[opens.weekday()]
         else:
-            day = f"{m.days[opens.weekday()]} {opens.day} {m.months[opens.month - 1]}"
-        return m.closed_now.format(day=day, time=format_time(opens))
+            day = f"{cal.days[opens.weekday()]} {opens.day} {cal.months[opens.month - 1]}"
+        return tidy(self.text(m.closed_now).format(day=day, time=clock(opens, cal.words)))
 
     def _until(self, closes: dt.datetime, today: dt.date) -> str:
         """ "5pm", "midnight", "8am tomorrow", "5pm Friday", "midnight Friday"."""
@@ -493,17 +602,19 @@ class Router:
         if closes.time() == dt.time(0, 0):  # midnight ends the day before
             day, time = closes.date() - dt.timedelta(days=1), words.midnight
         else:
-            day, time = closes.date(), format_time(closes)
+            day, time = closes.date(), clock(closes, words)
         gap = (day - today).days
         if gap <= 0:
             return time
         if gap == 1:
-            return words.tomorrow_time.format(time=time, tomorrow=self.messages.tomorrow)
-        return words.time_day.format(time=time, day=self.messages.days[day.weekday()])
+            tomorrow = self.text(self.messages.tomorrow)
+            return words.tomorrow_time.format(time=time, tomorrow=tomorrow)
+        return words.time_day.format(time=time, day=self._calendar.days[day.weekday()])
 
     def _render_contacts(self, views: tuple[_Shown, ...], *, with_titles: bool = True) -> list[str]:
         """One block per contact; services sharing a contact are listed together."""
         labels = self.messages.labels
+        label = self.text
         groups: dict[tuple[object, ...], list[_Shown]] = {}
         for shown in views:
             v = shown.view
@@ -520,18 +631,23 @@ class Router:
             if v.note:
                 lines.append(v.note)
             if v.phone:
-                lines.append(f"{labels.phone}: {v.phone}")
+                lines.append(f"{label(labels.phone)}: {v.phone}")
             if v.email:
-                lines.append(f"{labels.email}: {v.email}")
+                lines.append(f"{label(labels.email)}: {v.email}")
             if v.hours:
-                lines.append(f"{labels.hours}: {v.hours}")
+                lines.append(f"{label(labels.hours)}: {v.hours}")
             if v.status:
                 lines.append(v.status)
             options = list(dict.fromkeys(o for g in shown_group for o in g.options))
             if not v.open_now and options:
-                lines.append(f"{self.messages.out_of_hours} " + _OPTION_SEPARATOR.join(options))
+                lines.append(f"{label(self.messages.out_of_hours)} " + _OPTION_SEPARATOR.join(options))
             ready = list(dict.fromkeys(r for g in group for r in g.have_ready))
             if ready:
-                lines.append(f"{labels.have_ready}: " + "; ".join(ready))
+                lines.append(f"{label(labels.have_ready)}: " + "; ".join(ready))
             blocks.append("\n".join(lines))
         return blocks
+
+
+def _both(irish: str, english: str) -> str:
+    """One line in both languages, Irish first; once when they are the same ("HSELive")."""
+    return irish if irish == english else f"{irish}{_BOTH}{english}"

@@ -5,12 +5,15 @@ the start-up and every live reload run it on the table built from the file (its 
 vocabulary, its own emergency texts) and refuse a file that fails it: the bot keeps the last
 good version. Each message is tried at the start of a conversation and in the middle of
 one (while the bot waits for the citizen's area), as emergencies can come at any point.
+A file that understands Irish (``language: irish: emergency:``) must also catch the Irish
+messages, and answer them in Irish with 112/999 (and Samaritans on 116 123).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from routing.errors import ConfigIssue
 from routing.hours import DUBLIN
@@ -57,7 +60,21 @@ SAFETY_SUITE: dict[str, tuple[SafetyCase, ...]] = {
         "I'm thinking of suicide",
         "I feel suicidal",
     ),
-    # "ga": issue 18 (Irish) — e.g. "Ba mhaith liom bás a fháil", "tá tine sa teach"
+    "ga": _cases(
+        DANGER,
+        "tá tine sa teach",
+        "thit mo mháthair agus níl sí ag análú",
+        "níl sé ag freagairt",
+        "tá pian ina chliabh aige",
+        "tá boladh gáis sa teach",
+        "tá duine ag briseadh isteach sa teach",
+    )
+    + _cases(
+        SELF_HARM,
+        "Ba mhaith liom bás a fháil",
+        "ba mhaith liom lámh a chur i mo bhás féin",
+        "níl mé ag iarraidh a bheith beo níos mó",
+    ),
 }
 _REPLY_WORDS = {DANGER: (EMERGENCY_NUMBERS,), SELF_HARM: (EMERGENCY_NUMBERS, SAMARITANS)}
 _WHAT = {
@@ -80,8 +97,9 @@ def _problem(reply: Reply, case: SafetyCase, language: str) -> str | None:
 
 
 def safety_failures(table: RoutingTable, language: str = "en") -> list[tuple[SafetyCase, str]]:
-    """Every message of the suite that does not get the right emergency reply, with why."""
-    router = Router(table)
+    """Every message of the suite in ``language`` that does not get the right emergency
+    reply in that language, with why."""
+    router = Router(table).in_(language)
     first = table.services[0].id if table.services else ""
     states = (ConversationFacts(), ConversationFacts(awaiting_area_for=(first,)))
     failures = []
@@ -94,18 +112,38 @@ def safety_failures(table: RoutingTable, language: str = "en") -> list[tuple[Saf
     return failures
 
 
+def languages_checked(table: RoutingTable, data: dict[str, Any]) -> tuple[str, ...]:
+    """English always; Irish too when the file has Irish emergency phrases and the
+    classifier reads Irish (it tells the language of a message)."""
+    language = data.get("language") or {}
+    irish = language.get("irish") if isinstance(language, dict) else None
+    reads_irish = hasattr(table.classifier, "detect_language")
+    if reads_irish and isinstance(irish, dict) and irish.get("emergency"):
+        return ("en", "ga")
+    return ("en",)
+
+
 def safety_issues(table: RoutingTable, loc: Located) -> list[ConfigIssue]:
-    where = ("language", "emergency") if "emergency" in (loc.data.get("language") or {}) else ()
-    return [
-        loc.issue(
-            where,
-            f'safety check: "{case.text}" must get {_WHAT[case.kind]}, but {problem} — '
-            "restore the emergency phrases under language: emergency: and the emergency "
-            "texts; the bot keeps the last good version until then",
-        )
-        for case, problem in safety_failures(table)
-    ]
+    language_section = loc.data.get("language") or {}
+    issues = []
+    for language in languages_checked(table, loc.data):
+        irish = language == "ga"
+        section = language_section.get("irish") or {} if irish else language_section
+        where: tuple[str, ...] = ("language", "irish", "emergency") if irish else ("language", "emergency")
+        if "emergency" not in section:
+            where = ()
+        under = "language: irish: emergency:" if irish else "language: emergency:"
+        issues += [
+            loc.issue(
+                where,
+                f'safety check: "{case.text}" must get {_WHAT[case.kind]}, but {problem} — '
+                f"restore the emergency phrases under {under} and the emergency texts; the "
+                "bot keeps the last good version until then",
+            )
+            for case, problem in safety_failures(table, language)
+        ]
+    return issues
 
 
-def suite_size(language: str = "en") -> int:
-    return len(SAFETY_SUITE.get(language, ()))
+def suite_size(languages: tuple[str, ...] = ("en",)) -> int:
+    return sum(len(SAFETY_SUITE.get(language, ())) for language in languages)

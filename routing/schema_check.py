@@ -93,6 +93,8 @@ def _explain(error: ValidationError, loc: Located) -> list[ConfigIssue]:
         return [loc.issue((*path, bad), _id_message(bad))]
     if kind == "type":
         expected = error.validator_value
+        if isinstance(expected, list) and "string" in expected:
+            expected = "string"  # text, or {en, ga}: staff write text
         words = _TYPE_WORDS.get(expected, str(expected)) if isinstance(expected, str) else "text"
         msg = f"should be {words}, not {_describe(value)}"
         if expected == "string" and isinstance(value, (int, float)):

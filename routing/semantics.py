@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from routing.areas import eircode_key
 from routing.errors import WARNING, ConfigIssue
+from routing.localized import versions
 from routing.hours import (
     DAY_KEYS,
     GROUP_KEYS,
@@ -33,10 +34,12 @@ from routing.wording import (
     ACT_RULES,
     CONVERSATION_RULES,
     EMERGENCY_RULES,
+    LABEL_RULES,
     MESSAGE_RULES,
     Rule,
     text_problems,
 )
+from routing.translations import citizen_texts, missing_irish_message
 
 _EMAIL_EXAMPLE = "name@mayococo.ie"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -115,16 +118,20 @@ class _Checker:
             self.add(path, f'"{value}" is not a valid email address — write it like {example}')
 
     def text(self, path: tuple[Any, ...], text: Any, rule: Rule) -> None:
-        if isinstance(text, str):
-            for problem in text_problems(text, rule):
-                self.add(path, problem)
+        """Each language version of ``text`` (a string, or ``{en, ga}``) under ``rule``, with
+        its own language's safety words."""
+        pair = isinstance(text, dict)
+        for language, version in versions(text):
+            for problem in text_problems(version, rule, language):
+                self.add((*path, language) if pair else path, problem)
 
 
 def _known_places(areas: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     """Folded town name -> (the name as written, area id); also each area's own name."""
     places: dict[str, tuple[str, str]] = {}
     for area in areas:
-        for place in [*(area.get("places") or []), area.get("name", "")]:
+        names = [v for _, v in versions(area.get("name"))]
+        for place in [*(area.get("places") or []), *names]:
             key = fold(str(place))
             if key:
                 places.setdefault(key, (str(place), str(area["id"])))
@@ -168,7 +175,13 @@ def semantic_issues(data: dict[str, Any], loc: Located) -> list[ConfigIssue]:
         _service(c, i, service, contacts, schedules, options, areas)
     _shared_phrases(c, data["services"])
     for key, text in data["messages"].items():
+        if key in ("labels", "days", "months", "closed_dates_names"):
+            continue
         c.text(("messages", key), text, MESSAGE_RULES.get(key, Rule()))
+    for key, text in (data["messages"].get("labels") or {}).items():
+        c.text(("messages", "labels", key), text, LABEL_RULES.get(key, Rule()))
+    for key in data["messages"].get("closed_dates_names") or {}:
+        c.ref(("messages", "closed_dates_names", key), key, "closed_dates", lists)
     conversation = data.get("conversation") or {}
     for key, text in conversation.items():
         if key in CONVERSATION_RULES:
@@ -425,6 +438,11 @@ def semantic_warnings(data: dict[str, Any], loc: Located, today: dt.date) -> lis
                 f"the pause ended on {until.isoformat()}, so the service is running again — "
                 "remove paused: (or move its until: date)",
             )
+    texts = citizen_texts(data)
+    if any(t.ga for t in texts):  # a bilingual file (an English-only one answers in English)
+        for text in texts:
+            if not text.ga and text.en.strip():
+                warn(text.path, missing_irish_message(text))
     if today.month >= HOLIDAY_WARNING_MONTH:
         for lid, dates in (data.get("closed_dates") or {}).items():
             if "holiday" not in lid or not isinstance(dates, list):

@@ -2,7 +2,9 @@
 
 Shows the words that decided the answer (never a score), the reply, each contact with its
 opening state, whether the call-back button is offered and where a request would be sent.
-``--welcome`` shows the welcome instead. Dates and times may be written the Irish way
+``--welcome`` shows the welcome instead (in Irish and English, as a new chat gets it, or in
+``--language``). The reply is in the language the message is written in (Irish or English,
+as the bot would answer it), or in ``--language``. Dates and times may be written the Irish way
 (``25/12/2026 20:00``, ``25/12/2026 8pm``, ``25/12``), as ISO (``2026-12-25T20:00``), or as a
 time today (``20:00``, ``8pm``).
 """
@@ -87,7 +89,7 @@ def _callback_lines(table: RoutingTable, reply: Reply) -> list[str]:
             kinds = {"teams": "Teams", "webhook": "web address", "page": "the bot's /staff page"}
             where = ", ".join(f"{d.name} ({kinds.get(d.type, d.type)})" for d in destinations)
             lines.append(
-                f'Call-back: offered for {sid} as "{config.messages["offer_button"]}" — '
+                f'Call-back: offered for {sid} as "{config.messages["offer_button"].in_(reply.language)}" — '
                 f"requests go to {where}"
             )
             fallback = config.fallback_destination()
@@ -120,6 +122,7 @@ def try_message(
     as_json: bool,
     welcome: bool = False,
     out: TextIO | None = None,
+    language: str | None = None,
 ) -> int:
     out = out or sys.stdout
     try:
@@ -144,7 +147,10 @@ def try_message(
             print(str(exc), file=out)
             return 2
     if welcome:
-        reply = router.welcome(now)
+        if language:
+            reply = router.in_(language).welcome(now)
+        else:
+            reply = router.welcome(now, bilingual=True)  # a new chat's language is not known
         print(f"At:       {now.strftime('%A %d %B %Y %H:%M')} (Irish time)", file=out)
         print("Welcome (the first message in a new chat):", file=out)
         _print_reply(reply, out)
@@ -162,7 +168,9 @@ def try_message(
             place=match.matched if match else None,
         )
     result = router.classify(text)
-    reply = router.respond(text, facts, now)
+    written = getattr(result, "language", None)
+    router = router.in_(language or written)
+    reply = router.respond(text, facts, now, result)
     if as_json:
         print(json.dumps(_as_json(now, result.as_json(), reply), ensure_ascii=False, indent=2), file=out)
         return 0
@@ -172,6 +180,10 @@ def try_message(
     print(f"Understood: {answer_of(result).describe(titles)}", file=out)
     for line in _matter(result):
         print(line, file=out)
+    if reply.language != "en" or written is not None:
+        names = {"ga": "Irish", "en": "English"}
+        said = f"written in {names[written]}" if written in names else "language not clear"
+        print(f"Language: {names.get(reply.language, reply.language)} ({said})", file=out)
     print(f"Reply:    {reply.kind}", file=out)
     for c in reply.contacts:
         state = "open" if c.open_now else "closed"
@@ -209,5 +221,6 @@ def _as_json(now: dt.datetime, classification: dict[str, object], reply: Reply) 
         "contacts": [dataclasses.asdict(c) for c in reply.contacts],
         "choices": [dataclasses.asdict(c) for c in reply.choices],
         "facts": reply.facts.to_dict(),
+        "language": reply.language,
         "text": reply.text,
     }

@@ -1,9 +1,9 @@
 """What each citizen-facing text must keep: its placeholders and its safety words.
 
 Declared once here, per message, and checked for every text in the routing file. The rules
-are per language where words differ: ``SAFETY_WORDS`` has the English table; Irish (issue 18)
-adds a ``"ga"`` table beside it, and each language version of a message is checked against
-the same placeholder rule and its own language's safety words.
+are per language where words differ: ``SAFETY_WORDS`` has a table per language (English and
+Irish), and each language version of a message is checked against the same placeholder rule
+and its own language's safety words.
 """
 
 from __future__ import annotations
@@ -40,8 +40,14 @@ SAFETY_WORDS: dict[str, dict[str, SafetyWords]] = {
         EMERGENCY_NUMBERS: SafetyWords("112 or 999", numbers=("112", "999"), any_number=True),
         SAMARITANS: SafetyWords("Samaritans on 116 123", numbers=("116123",), words=("Samaritans",)),
     },
-    # "ga": added with issue 18 (Irish): the same numbers; the Samaritans' name as the
-    # Irish texts write it.
+    # The same numbers; the Samaritans keep their name in Irish texts ("glaoigh ar na
+    # Samaritans ar 116 123"), as the other services' names do (ALONE, HSELive).
+    "ga": {
+        EMERGENCY_NUMBERS: SafetyWords("112 nó 999", numbers=("112", "999"), any_number=True),
+        SAMARITANS: SafetyWords(
+            "Samaritans ar 116 123", numbers=("116123",), words=("Samaritans",)
+        ),
+    },
 }
 
 
@@ -73,6 +79,10 @@ MESSAGE_RULES: dict[str, Rule] = {
     "apology": _r(required="phone"),
     "open_now": _r(required="time"),
     "closed_now": _r(required="day time"),
+}
+# messages: labels: (the fixed words of contact details and cards)
+LABEL_RULES: dict[str, Rule] = {
+    "call_button": _r(required="phone"),
 }
 # conversation: (small talk, other matters, around an emergency)
 CONVERSATION_RULES: dict[str, Rule] = {
@@ -135,6 +145,9 @@ STAFF_RULES: dict[str, Rule] = {
     "claimed_by": _r(required="staff"),
     "escalated": _r(required="destination"),
     "erased": _r(required="reference"),
+    "language": _r(),
+    "english": _r(),
+    "irish": _r(),
 }
 
 # handoff: messages: (live chat with staff; each language version checked)

@@ -5,7 +5,10 @@
 Fills the bot's app id and domain into ``appPackage/manifest.json``, checks the icons, and
 validates the manifest offline against Microsoft's published JSON Schema for its
 ``manifestVersion`` (shipped in the npm package ``@microsoft/app-manifest``; ``npm ci``
-installs it). Exits 2 with a message naming what to fix.
+installs it). The localization files the manifest lists (``localizationInfo``: ``ga.json``,
+the app's name, description and commands in Irish) are validated against the published
+localization schema of the same version, and each of their keys must name a string the
+manifest has. Exits 2 with a message naming what to fix.
 
 Live chat (issue 15): the manifest asks for the resource-specific permission
 ``ChannelMessage.Read.Group``, so staff reply in a chat's thread without @mentioning the bot
@@ -139,6 +142,87 @@ def schema_errors(manifest: Mapping[str, Any], schema: Mapping[str, Any]) -> lis
     ]
 
 
+def localization_schema_for(
+    manifest: Mapping[str, Any], schemas: Path = SCHEMAS
+) -> dict[str, Any]:
+    version = manifest.get("manifestVersion")
+    path = schemas / f"v{version}" / "MicrosoftTeams.Localization.schema.json"
+    if not path.is_file():
+        raise PackageError(f"no published localization schema for manifestVersion {version!r}")
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+_KEY_PART = re.compile(r"([A-Za-z_]\w*)((?:\[\d+\])*)")
+
+
+def _manifest_value(manifest: Mapping[str, Any], key: str) -> Any:
+    """The manifest's value a localization key names ("bots[0].commandLists[0].commands[1]
+    .title"), or None when it has none."""
+    node: Any = manifest
+    for part in key.split("."):
+        match = _KEY_PART.fullmatch(part)
+        if match is None or not isinstance(node, Mapping):
+            return None
+        node = node.get(match.group(1))
+        for index in re.findall(r"\[(\d+)\]", match.group(2)):
+            if not isinstance(node, list) or int(index) >= len(node):
+                return None
+            node = node[int(index)]
+    return node
+
+
+def localization_errors(
+    manifest: Mapping[str, Any], strings: Mapping[str, Any], schema: Mapping[str, Any]
+) -> list[str]:
+    """Schema violations of one localization file, and keys naming nothing in the manifest."""
+    errors = schema_errors(strings, schema) + _length_errors(strings, schema)
+    for key in strings:
+        if key.startswith("$") or key == "localizationKeys":
+            continue
+        if not isinstance(_manifest_value(manifest, key), str):
+            errors.append(f"{key}: the manifest has no such text to translate")
+    return errors
+
+
+def _length_errors(strings: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """The published localization schema gives each text's maxLength beside a ``$ref``,
+    which draft-04 validators ignore; Teams enforces them, so they are checked here."""
+    errors = []
+    properties = schema.get("properties") or {}
+    patterns = schema.get("patternProperties") or {}
+    for key, value in strings.items():
+        node = properties.get(key) or next(
+            (n for pattern, n in patterns.items() if re.search(pattern, key)), None
+        )
+        limit = node.get("maxLength") if isinstance(node, Mapping) else None
+        if isinstance(value, str) and isinstance(limit, int) and len(value) > limit:
+            errors.append(f"{key}: {len(value)} characters, longer than Teams allows ({limit})")
+    return errors
+
+
+def localizations(
+    manifest: Mapping[str, Any], source: Path, schemas: Path = SCHEMAS
+) -> dict[str, bytes]:
+    """The localization files the manifest lists (file name -> contents), each validated."""
+    info = manifest.get("localizationInfo") or {}
+    files: dict[str, bytes] = {}
+    schema: dict[str, Any] | None = None
+    for language in info.get("additionalLanguages") or []:
+        name = language["file"]
+        path = source / name
+        if not path.is_file():
+            raise PackageError(f"localizationInfo: {path} is missing")
+        data = path.read_bytes()
+        strings = json.loads(data)
+        schema = schema or localization_schema_for(manifest, schemas)
+        errors = localization_errors(manifest, strings, schema)
+        if errors:
+            raise PackageError(f"{name} is not valid:\n  " + "\n  ".join(errors))
+        files[name] = data
+    return files
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         raise PackageError("not a PNG file")
@@ -182,10 +266,11 @@ def build(
     if errors:
         raise PackageError("manifest.json is not valid:\n  " + "\n  ".join(errors))
     files = check_icons(manifest, source)
+    files.update(localizations(manifest, source, schemas))
     output = output or source / "build" / "helpline.zip"
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        # Teams wants the three files at the root of the zip, not in a folder.
+        # Teams wants the files at the root of the zip, not in a folder.
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
         for name, data in files.items():
             archive.writestr(name, data)
@@ -214,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.mentions_only
         else f"with {RSC_CHANNEL_MESSAGES}: staff reply in live-chat threads without an @mention"
     )
-    print(f"wrote {path} (manifest valid against the published Teams schema; {how})")
+    print(
+        f"wrote {path} (manifest and its translations valid against the published Teams"
+        f" schemas; {how})"
+    )
     return 0
 
 

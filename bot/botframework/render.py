@@ -102,7 +102,9 @@ class EncodedReplies:
 
     def fields(self, reply: Reply, shape: Shape) -> bytes:
         """The JSON members of the reply's fields, without the enclosing braces."""
-        key = (reply.kind, reply.text, reply.title, reply.contacts, reply.choices, shape)
+        key = (
+            reply.kind, reply.text, reply.title, reply.contacts, reply.choices, reply.labels, shape
+        )
         encoded = self._encoded.get(key)
         if encoded is None:
             encoded = encode(reply_fields(reply, shape))[1:-1]

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from routing.localized import ENGLISH
 from routing.phones import Phone, parse_phone
 from routing.referrals import ReferralConfig
 
@@ -40,22 +41,36 @@ DEFAULT_TEXTS = {  # (the routing file has these; used only when an older file l
     "left_form": "OK, I've stopped the call-back request. Nothing has been shared.",
     "expired": "",
 }
+DEFAULT_TEXTS_GA = {
+    "cancel_hint": "Is féidir leat cealaigh a scríobh chun stopadh am ar bith.",
+    "left_form": "Ceart go leor, stop mé an t-iarratas ar ghlaoch ar ais. Níor roinneadh aon rud.",
+}
 # Extra ways of saying yes and no, besides the routing file's ``words``.
 _EXTRA_YES = (
     "yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "grand", "go on", "go on so",
     "please do", "fine", "thats fine", "that's grand", "sound", "do", "aye", "certainly",
     "of course", "no problem", "absolutely", "correct", "right", "tá", "is ea", "sea",
+    "tá go maith", "ceart go leor", "cinnte", "déan", "déan é", "maith go leor", "ar aghaidh leat",
 )
-_EXTRA_NO = ("no", "nope", "no thanks", "no thank you", "dont", "do not", "not", "níl", "ná")
+_EXTRA_NO = (
+    "no", "nope", "no thanks", "no thank you", "dont", "do not", "not", "níl", "ná", "ní hea",
+    "ná déan", "níl go raibh maith agat", "níor mhaith",
+)
 _NAME_PREFIX = re.compile(
     r"^\s*(?:my name is|my names|my name's|name is|name's|i am|i'm|im|it's|its|this is|"
-    r"call me|is mise|mise)\s+",
+    r"call me|is mise|mise|is é m'ainm|is é mo ainm|m'ainm is ea|m'ainm)\s+",
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:what|when|where|why|who|how|which|can|could|would|will|is|are|do|does|did|"
     r"should|may|cad|conas|cathain|cá|cen|cén|an bhfuil|an féidir)\b",
     re.IGNORECASE,
+)
+# The start of "forget it": the citizen is moving on (folded: no fadas or apostrophes).
+_MOVING_ON = (
+    "actually", "forget it", "forget that", "leave it", "dont bother", "never mind", "no wait",
+    "hang on", "changed my mind",
+    "dean dearmad", "na bac", "fag e", "fag sin", "fan go foill", "dathraigh me mintinn",
 )
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-]{5,}\d")
 
@@ -142,17 +157,32 @@ class Step:
 
 
 class CallbackForm:
-    """The form's rules over one routing table's ``referrals`` wording."""
+    """The form's rules over one routing table's ``referrals`` wording, in one language
+    (its questions and buttons; answers are understood in either)."""
 
-    def __init__(self, config: ReferralConfig, area_names: tuple[str, ...]) -> None:
+    def __init__(
+        self, config: ReferralConfig, area_names: tuple[str, ...], language: str = ENGLISH
+    ) -> None:
         self.config = config
         self.area_names = area_names
-        self.yes = (*config.words.get("yes", ()), config.messages["consent_yes"], *_EXTRA_YES)
-        self.no = (*config.words.get("no", ()), config.messages["consent_no"], *_EXTRA_NO)
+        self.language = language
+        m = config.messages
+        # Both languages' button labels are answers, whichever language the form is in.
+        yes, no = m["consent_yes"], m["consent_no"]
+        self.yes = (*config.words.get("yes", ()), yes.en, yes.ga or yes.en, *_EXTRA_YES)
+        self.no = (*config.words.get("no", ()), no.en, no.ga or no.en, *_EXTRA_NO)
 
     def _m(self, key: str, **values: Any) -> str:
-        text = self.config.messages.get(key) or DEFAULT_TEXTS.get(key, "")
+        found = self.config.messages.get(key)
+        if found is not None:
+            text = found.in_(self.language)
+        else:
+            defaults = DEFAULT_TEXTS_GA if self.language != ENGLISH else {}
+            text = defaults.get(key) or DEFAULT_TEXTS.get(key, "")
         return text.format(**values) if values else text
+
+    def _buttons(self) -> tuple[str, str]:
+        return (self._m("consent_yes"), self._m("consent_no"))
 
     # ---- starting ------------------------------------------------------------------------
     def start(
@@ -221,8 +251,7 @@ class CallbackForm:
         if signals.services and not service_is_answer:
             return True
         folded = fold(text)
-        if folded.startswith(("actually", "forget it", "forget that", "leave it", "dont bother",
-                              "never mind", "no wait", "hang on", "changed my mind")):
+        if folded.startswith(_MOVING_ON):
             return True
         return False
 
@@ -248,13 +277,12 @@ class CallbackForm:
             form["step"] = "need"
             return Step("asked", [self._m("ask_need")])
         form["step"] = "consent"
-        who = self.config.plan(values["service"]).who
+        who = self.config.plan(values["service"]).who.in_(self.language)
         texts = [
             self._m("ask_consent", service=who),
             self._m("privacy_notice", link=self.config.privacy_link),
         ]
-        buttons = (self.config.messages["consent_yes"], self.config.messages["consent_no"])
-        return Step("asked", ["\n\n".join(texts)], buttons=buttons)
+        return Step("asked", ["\n\n".join(texts)], buttons=self._buttons())
 
     def _left(self) -> Step:
         return Step("left", [self._m("left_form")])
@@ -311,9 +339,8 @@ class CallbackForm:
             return Step("declined", values={"service": form["service"], **form["values"]})
         if self._leave_for(text, signals, service_is_answer=False):
             return self._left()
-        buttons = (self.config.messages["consent_yes"], self.config.messages["consent_no"])
         step = self._retry(form, "consent_unclear")
-        step.buttons = buttons
+        step.buttons = self._buttons()
         return step
 
     def resume(self, form: dict[str, Any]) -> Step:

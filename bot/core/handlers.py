@@ -13,7 +13,7 @@
 7. ``Form``: the call-back form, while one is open.
 8. ``Reference``: "what happened to MAY-XXXX-XXX".
    With live chat on: ``HandoffRequest``, "talk to a person" or the Talk to someone button.
-9. ``Choice``: a button press (or its label typed).
+9. ``Choice``: a button press (or its label typed), the language buttons among them.
 10. ``Route``: classify and answer (routed, clarify, ask area, fallback).
 """
 
@@ -24,13 +24,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from routing.reply import SERVICE_PREFIX, ConversationFacts, Reply
+from routing.reply import LANGUAGE_PREFIX, SERVICE_PREFIX, ConversationFacts, Reply
 
 from ..referrals.codes import find_reference
 from ..referrals.service import CALLBACK_PREFIX, TALK_TO_PERSON, Referrals
 from ..referrals.staff_card import claimed_reference
 from .form import CallbackForm, Signals, Step, carried_need
-from .turn import Turn, card_invoke, error_invoke
+from .turn import Turn, asks_for_language, card_invoke, error_invoke
 from .words import starts_with
 
 if TYPE_CHECKING:
@@ -74,7 +74,8 @@ class Joined:
         for member in inbound.members_added:
             if member and member not in welcomed:
                 welcomed.append(member)
-                turn.say(turn.router.welcome())
+                # Irish and English alike until the citizen's language is known.
+                turn.say(turn.router.welcome(bilingual=not turn.language_known))
                 break  # one welcome per conversation update
         return True
 
@@ -203,7 +204,7 @@ class Privacy:
         updates = await self.referrals.erase(turn.key)
         turn.erased = True
         turn.outcome.updates.extend(updates)
-        turn.say_text(config.messages["deleted"])
+        turn.say_text(config.messages["deleted"].in_(turn.language))
         return True
 
 
@@ -220,17 +221,22 @@ class Form:
 
     def __init__(self, referrals: Referrals | None) -> None:
         self.referrals = referrals
-        self._rules: tuple[int, CallbackForm] | None = None
+        self._rules: tuple[int, dict[str, CallbackForm]] | None = None
 
     def rules(self, turn: Turn) -> CallbackForm | None:
-        """The form's rules for the routing table in use (rebuilt after a reload)."""
+        """The form's rules for the routing table in use (rebuilt after a reload), in the
+        turn's language."""
         config = self.referrals.config() if self.referrals is not None else None
         if config is None:
             return None
         if self._rules is None or self._rules[0] != id(config):
-            names = tuple(a.name for a in turn.router.table.areas)
-            self._rules = (id(config), CallbackForm(config, names))
-        return self._rules[1]
+            self._rules = (id(config), {})
+        forms = self._rules[1]
+        language = turn.language
+        if language not in forms:
+            names = tuple(a.name.in_(language) for a in turn.router.table.areas)
+            forms[language] = CallbackForm(config, names, language)
+        return forms[language]
 
     def check(self, turn: Turn) -> _Open | None:
         if turn.inbound.kind not in ("message", "action"):
@@ -248,6 +254,12 @@ class Form:
         rules, form = match.rules, match.form
         inbound = turn.inbound
         choice = inbound.choice or turn.offered_choice()
+        if choice is not None and choice.startswith(LANGUAGE_PREFIX):
+            # The other language, mid-form: the same question again, in that language.
+            turn.set_language(choice[len(LANGUAGE_PREFIX) :])
+            again = self.rules(turn)
+            assert again is not None
+            return await self._after(turn, again.resume(form))
         if choice is not None and not choice.startswith(CALLBACK_PREFIX) and form["step"] != "area":
             # A button from an earlier message: the citizen moved on.
             turn.state.pop("form", None)
@@ -258,7 +270,8 @@ class Form:
             if found is not None:
                 area = turn.router.table.area(found.area_id)
                 town = turn.text.strip()
-                if area is not None and town.casefold() in (area.name.casefold(), found.area_id):
+                names = (area.name.en, area.name.ga or "", found.area_id) if area else ()
+                if town.casefold() in (n.casefold() for n in names):
                     town = ""
                 form["touched"] = _timestamp(turn)
                 return await self._after(turn, rules.set_area(form, found.area_id, town or None))
@@ -283,7 +296,7 @@ class Form:
             # needs nothing more.
             return not moved_on
         if step.result == "done":
-            text = await self.referrals.commit(turn.inbound.address, step.values)
+            text = await self.referrals.commit(turn.inbound.address, step.values, turn.language)
             turn.say_text(text)
             turn.outcome.wake_outbox = True
             return True
@@ -292,7 +305,7 @@ class Form:
             facts = ConversationFacts(area=step.values.get("area"))
             routed = turn.router.choose(f"{SERVICE_PREFIX}{service}", facts, turn.now)
             config = self.referrals.config()
-            lead = config.messages["no_consent"] if config else ""
+            lead = config.messages["no_consent"].in_(turn.language) if config else ""
             turn.say(replace(routed, text=f"{lead}\n\n{routed.text}", choices=()))
             log.info("callback declined: no consent, nothing stored")
             return True
@@ -320,7 +333,7 @@ class Reference:
 
     async def handle(self, turn: Turn, reference: str) -> bool:
         assert self.referrals is not None
-        turn.say_text(await self.referrals.status(turn.key, reference))
+        turn.say_text(await self.referrals.status(turn.key, reference, turn.language))
         return True
 
 
@@ -336,9 +349,18 @@ class Choice:
     def check(self, turn: Turn) -> str | None:
         if turn.inbound.kind not in ("message", "action"):
             return None
-        return turn.inbound.choice or turn.offered_choice()
+        choice = turn.inbound.choice or turn.offered_choice()
+        if choice is None and turn.inbound.kind == "message" and turn.text:
+            asked = asks_for_language(turn.text)  # "as Gaeilge", "English" typed
+            choice = f"{LANGUAGE_PREFIX}{asked}" if asked else None
+        return choice
 
     async def handle(self, turn: Turn, choice: str) -> bool:
+        if choice.startswith(LANGUAGE_PREFIX):
+            # The language button: from now on in that language, starting with its welcome.
+            turn.set_language(choice[len(LANGUAGE_PREFIX) :])
+            turn.say(turn.router.welcome(turn.now))
+            return True
         if choice.startswith(CALLBACK_PREFIX):
             service = choice[len(CALLBACK_PREFIX) :]
             rules = self.form.rules(turn)
@@ -416,7 +438,10 @@ class Route:
         if not referrals:
             turn.say(turn.router.no_requests(turn.facts, turn.now))
             return
-        texts = [await self.referrals.status(turn.key, r.reference) for r in referrals[-3:]]
+        texts = [
+            await self.referrals.status(turn.key, r.reference, turn.language)
+            for r in referrals[-3:]
+        ]
         reply = turn.router.small_talk("request_status", turn.facts, turn.now)
         turn.say(replace(reply, text="\n\n".join([reply.text, *texts])))
 

@@ -214,9 +214,10 @@ class HandoffRequest:
         place = facts.place.title() if facts.place and not facts.place.isupper() else facts.place
         if area is None:
             return place
-        if place and place.casefold() != area.name.casefold():
-            return f"{place} ({area.name})"
-        return area.name
+        name = area.name.en  # for staff, as on the call-back card
+        if place and place.casefold() != name.casefold():
+            return f"{place} ({name})"
+        return name
 
     @staticmethod
     def _carry(turn: Turn, asked: str) -> None:
@@ -276,7 +277,7 @@ class LiveChat:
             lines = await handoff.citizen_lines(chat_id)
             carry_need(turn.state, " ".join([chat.asked, *lines]), turn.now.timestamp())
             offered = dict(turn.state.get("offered") or {})
-            for button in handoff.call_back_button():
+            for button in handoff.call_back_button(chat.language):
                 offered[norm_label(button.label)] = button.value
             turn.state["offered"] = offered
         turn.state.pop(MARK, None)

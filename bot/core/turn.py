@@ -19,12 +19,14 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from intents.result import Classification
+from routing.localized import ENGLISH, IRISH, LANGUAGES
 from routing.reply import Choice, ConversationFacts, Reply
 from routing.router import Router
 
 from ..storage import Decision, EtagConflict, RateLimits, Storage, StorageBusy
 from .locks import ConversationLocks
 from .message import Inbound, Outcome
+from .words import fold
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,37 @@ def norm_label(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def text_reply(text: str, buttons: Sequence[str] = (), *, kind: str = "text") -> Reply:
+def text_reply(
+    text: str, buttons: Sequence[str] = (), *, kind: str = "text", language: str = ENGLISH
+) -> Reply:
     """A plain message, optionally with buttons whose label is also what they send."""
-    return Reply(kind=kind, text=text, choices=tuple(Choice(b, b) for b in buttons))  # type: ignore[arg-type]
+    choices = tuple(Choice(b, b) for b in buttons)
+    return Reply(kind=kind, text=text, choices=choices, language=language)  # type: ignore[arg-type]
+
+
+LANGUAGE = "language"  # the conversation state's key, kept only when not the default
+# What a citizen may type to ask for a language, besides pressing its button.
+_ASKS_FOR = {
+    IRISH: ("gaeilge", "as gaeilge", "i ngaeilge", "gaeilge le do thoil", "irish", "in irish",
+            "irish please", "as gaelainn", "gaelainn", "gaedhilge"),
+    ENGLISH: ("english", "in english", "english please", "bearla", "as bearla", "i mbearla"),
+}  # folded: lower case, no fadas
+
+
+def locale_language(locale: str | None) -> str:
+    """The language a client's locale starts a conversation in: Irish for ``ga``/``ga-IE``."""
+    if locale and locale.strip().lower().replace("_", "-").split("-")[0] == IRISH:
+        return IRISH
+    return ENGLISH
+
+
+def asks_for_language(text: str) -> str | None:
+    """ "Gaeilge", "as Gaeilge", "in English": the language asked for, or None."""
+    folded = fold(text)
+    for language, phrases in _ASKS_FOR.items():
+        if folded in phrases:  # already folded: no fadas
+            return language
+    return None
 
 
 @dataclass(slots=True)
@@ -66,15 +96,70 @@ class Turn:
     inbound: Inbound
     state: dict[str, Any]
     now: datetime
-    router: Router
+    routers: Router  # the routing table's router (any language: ``router`` is this turn's)
     offer: Callable[[Reply], Reply] | None = None
     outcome: Outcome = field(default_factory=Outcome)
     erased: bool = False  # the conversation's data was deleted: write no state back
     _classification: Classification | None = None
+    _language: str | None = None
 
     @property
     def text(self) -> str:
         return self.inbound.text
+
+    # ---- the conversation's language ----------------------------------------------------
+    @property
+    def default_language(self) -> str:
+        """The language a conversation starts in: Irish when the client's locale is Irish."""
+        return locale_language(self.inbound.locale)
+
+    @property
+    def language_known(self) -> bool:
+        """Whether the citizen has shown their language (by writing, a button, or an Irish
+        locale). Until then the welcome greets in Irish and English alike."""
+        return LANGUAGE in self.state or self.default_language == IRISH
+
+    @property
+    def language(self) -> str:
+        """The language this turn answers in: "ga" or "en". A message written in Irish
+        switches the conversation to Irish and one written in English back to English; a
+        message that does not say ("ok", a name, a number, a place) keeps it, and so does a
+        button (its label is the bot's own words). Decided once per turn."""
+        if self._language is None:
+            current = self.state.get(LANGUAGE)
+            language = current if current in LANGUAGES else self.default_language
+            if self._typed():
+                written = self.classification.language
+                if written in LANGUAGES:
+                    language = written
+            self._language = language
+        return self._language
+
+    def set_language(self, language: str) -> None:
+        """The citizen chose ``language`` (a language button, "as Gaeilge")."""
+        self._language = language if language in LANGUAGES else ENGLISH
+        self._keep_language()
+
+    def _keep_language(self) -> None:
+        """Only a language other than the default is kept, so an English one-off question
+        writes no state."""
+        language = self.language
+        if language == self.default_language:
+            self.state.pop(LANGUAGE, None)
+        else:
+            self.state[LANGUAGE] = language
+
+    def _typed(self) -> bool:
+        """The citizen's own words: a message with text that is not a button."""
+        inbound = self.inbound
+        if inbound.kind != "message" or not inbound.text or inbound.choice is not None:
+            return False
+        return self.offered_choice() is None
+
+    @property
+    def router(self) -> Router:
+        """The router in this turn's language."""
+        return self.routers.in_(self.language)
 
     @property
     def key(self) -> str:
@@ -84,7 +169,7 @@ class Turn:
     def classification(self) -> Classification:
         """The message's classification, worked out once per turn."""
         if self._classification is None:
-            self._classification = self.router.classify(self.text)
+            self._classification = self.routers.classify(self.text)
         return self._classification
 
     @property
@@ -102,6 +187,8 @@ class Turn:
         Only what differs from a new conversation is kept."""
         if self.offer is not None:
             reply = self.offer(reply)
+        if not self.erased:
+            self._keep_language()
         if reply.kind != "text" or reply.facts != _NEW_CONVERSATION:
             if reply.facts != _NEW_CONVERSATION or "facts" in self.state:
                 self.state["facts"] = reply.facts.to_dict()
@@ -121,7 +208,8 @@ class Turn:
         return reply
 
     def say_text(self, text: str, buttons: Sequence[str] = ()) -> Reply:
-        return self.say(replace(text_reply(text, buttons), facts=self.facts))
+        reply = text_reply(text, buttons, language=self.language)
+        return self.say(replace(reply, facts=self.facts))
 
 
 class Handler(Protocol):
@@ -258,10 +346,11 @@ class TurnRunner:
             if decision is not Decision.ALLOW:
                 self.failures.rate_limited()
                 outcome = Outcome()
-                router = self.router()
-                text = router.messages.rate_limited.format(phone=self._phone(router))
+                router = self.router().in_(self._language_of(inbound))
+                text = router.text(router.messages.rate_limited)
+                text = text.format(phone=self._phone(router))
                 if decision is Decision.LIMITED_NOTIFY:
-                    outcome.replies.append(text_reply(text))
+                    outcome.replies.append(text_reply(text, language=router.language))
                 if inbound.kind == "action":  # a card button pressed too often: refused in place
                     outcome.invoke = error_invoke(429, "TooManyRequests", text)
                 return outcome
@@ -281,14 +370,21 @@ class TurnRunner:
         outcome = Outcome()
         if inbound.kind not in ("message", "action"):
             return outcome
-        router = self.router()
+        router = self.router().in_(self._language_of(inbound))
         messages = router.messages
         template = getattr(messages, "busy", None) if kind == "busy" else None
-        text = (template or messages.apology).format(phone=self._phone(router))
-        outcome.replies.append(text_reply(text, kind="apology"))
+        text = router.text(template or messages.apology).format(phone=self._phone(router))
+        outcome.replies.append(text_reply(text, kind="apology", language=router.language))
         if inbound.kind == "action":
             outcome.invoke = message_invoke(text)
         return outcome
+
+    def _language_of(self, inbound: Inbound) -> str:
+        """The language to answer in without the conversation's state (too busy, a bug):
+        the message's own, else the client's locale."""
+        detect = getattr(self.router().table.classifier, "detect_language", None)
+        written = detect(inbound.text) if detect is not None and inbound.text else None
+        return written if written in LANGUAGES else locale_language(inbound.locale)
 
     async def _run(self, inbound: Inbound, key: str) -> Outcome:
         for attempt in range(1, _ATTEMPTS + 1):
@@ -325,11 +421,17 @@ class TurnRunner:
             reply.kind,
             reply.intents,
             turn.facts.area,
+            language=turn.language,
             answered_without_person=reply.kind not in _TO_A_PERSON,
         )
         if reply.kind in _NOT_UNDERSTOOD and turn.text:
             self.recorder.record_not_understood(
-                key, at, turn.text, reply.kind, display_name=turn.inbound.sender.name or None
+                key,
+                at,
+                turn.text,
+                reply.kind,
+                language=turn.language,
+                display_name=turn.inbound.sender.name or None,
             )
 
     async def dispatch(self, turn: Turn) -> None:

@@ -149,25 +149,27 @@ class Handoff:
         assert config is not None
         return request_card(chat, config, self._service_title(chat.service_id), now)
 
-    def call_back_button(self) -> tuple[Choice, ...]:
-        """The call-back button, when call-backs for "talk to a person" have a destination."""
+    def call_back_button(self, language: str) -> tuple[Choice, ...]:
+        """The call-back button (its label in ``language``), when call-backs for "talk to a
+        person" have a destination."""
         referrals = self._router().table.referrals
         if referrals is None or not referrals.offered_for(TALK_TO_PERSON):
             return ()
-        return (Choice(referrals.messages["offer_button"], f"{CALLBACK_PREFIX}{TALK_TO_PERSON}"),)
+        label = referrals.messages["offer_button"].in_(language)
+        return (Choice(label, f"{CALLBACK_PREFIX}{TALK_TO_PERSON}"),)
 
     def unavailable(self, key: str, language: str, now: dt.datetime) -> Said:
         """``nobody_free`` or ``closed``: the call-back offer, the helpline's number and hours."""
         config = self.config()
         assert config is not None
-        router = self._router()
+        router = self._router().in_(language)
         values = router.helpline_values(now)
         chat_hours = router.hours_text(config.hours, now) if config.hours else values["hours"]
         text = config.text(
             key, language, name=values["name"], phone=values["phone"], hours=values["hours"],
             chat_hours=chat_hours,
         )
-        return Said(text, self.call_back_button())
+        return Said(text, self.call_back_button(language))
 
     def feedback_question(self, language: str) -> Said:
         config = self.config()

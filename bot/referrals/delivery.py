@@ -79,10 +79,11 @@ def webhook_payload(
         },
         "name": referral.name,
         "phone": referral.phone,
-        "area": area.name if area else referral.area,
+        "area": area.name.en if area else referral.area,
         "need": referral.need,
         "received_at": dt.datetime.fromtimestamp(referral.created_at, DUBLIN).isoformat(),
         "escalated_from": escalated_from,
+        "language": referral.language,  # the citizen's: "en" or "ga" (ring them in it)
     }
 
 
@@ -367,9 +368,10 @@ class OutboxSender:
         config = table.referrals
         if config is None or not referral.claimed_by:
             raise DeliveryFailed("nothing_to_say", retryable=False)
-        who = config.plan(referral.service_id).who
+        language = referral.language  # told in the language they wrote in
+        who = config.plan(referral.service_id).who.in_(language)
         text = config.messages["claimed"].format(
-            reference=referral.reference, staff=first_name(referral.claimed_by), who=who
+            language, reference=referral.reference, staff=first_name(referral.claimed_by), who=who
         )
         address = address_from_stored(referral.citizen_ref)
         if address is None:

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from routing.hours_text import tidy
+from routing.localized import ENGLISH
 from routing.referrals import ReferralConfig, day_word, ring_back_by, time_word
 from routing.reply import Choice, Reply
 from routing.router import Router
@@ -97,7 +99,8 @@ class Referrals:
         service = next((s for s in intents if config.offered_for(s)), None)
         if service is None:
             return reply
-        button = Choice(config.messages["offer_button"], f"{CALLBACK_PREFIX}{service}")
+        label = config.messages["offer_button"].in_(reply.language)
+        button = Choice(label, f"{CALLBACK_PREFIX}{service}")
         if button in reply.choices:
             return reply
         return replace(reply, choices=(*reply.choices, button))
@@ -136,9 +139,11 @@ class Referrals:
             await self.store.save_conversation_ref(root, channel.to_dict())
 
     # ---- committing ----------------------------------------------------------------------
-    async def commit(self, address: Address, values: dict[str, Any]) -> str:
-        """Store the referral durably, then return what to tell the citizen (never the
-        other way round)."""
+    async def commit(
+        self, address: Address, values: dict[str, Any], language: str = ENGLISH
+    ) -> str:
+        """Store the referral durably, then return what to tell the citizen, in
+        ``language`` (never the other way round). Staff see which language it was."""
         config = self.config()
         if config is None:
             raise LookupError("call-back referrals are not configured")
@@ -155,12 +160,13 @@ class Referrals:
             need=str(values.get("need") or ""),
             citizen_ref=address.to_dict(),
             town=values.get("town"),
+            language=language,
         )
         try:
             referral, created = await self.store.create(new, targets, now.timestamp())
         except Exception:
             log.exception("callback for service %s could not be stored", service_id)
-            return config.messages["failed"]
+            return config.messages["failed"].in_(language)
         log.info(
             "referral %s committed for service %s (%d deliveries)%s",
             referral.reference,
@@ -168,42 +174,56 @@ class Referrals:
             len(targets),
             "" if created else " (already stored)",
         )
-        return config.messages["confirmed"].format(
+        return tidy(config.messages["confirmed"].format(
+            language,
             name=referral.name,
             reference=referral.reference,
-            who=config.plan(service_id).who,
+            who=config.plan(service_id).who.in_(language),
             phone=referral.phone,
-            when=self._when(config, service_id, now),
-        )
+            when=self._when(config, service_id, now, language),
+        ))
 
-    def _when(self, config: ReferralConfig, service_id: str, now: dt.datetime) -> str:
+    def _when(
+        self, config: ReferralConfig, service_id: str, now: dt.datetime, language: str
+    ) -> str:
         plan = config.plan(service_id)
         schedule = plan.hours
-        router = self._router()
+        router = self._router().in_(language)
         if schedule is None:
             service = router.table.service(service_id)
             contacts = service.contacts_for(None) if service else ()
             schedule = contacts[0].contact.schedule if contacts else None
         by = ring_back_by(schedule, now, plan.response_hours)
         if by is None:
-            return config.messages["when_soon"]
+            return config.messages["when_soon"].in_(language)
         m = router.messages
-        day = day_word(by, now, m.today, m.tomorrow, m.days, m.months)
-        return config.messages["when_by"].format(time=time_word(by), day=day)
+        text = router.text
+        day = day_word(
+            by,
+            now,
+            text(m.today),
+            text(m.tomorrow),
+            tuple(text(d) for d in m.days),
+            tuple(text(x) for x in m.months),
+        )
+        return config.messages["when_by"].format(
+            language, time=time_word(by, router.language), day=day
+        )
 
     # ---- status and erasure --------------------------------------------------------------
-    async def status(self, conversation_key: str, reference: str) -> str:
+    async def status(self, conversation_key: str, reference: str, language: str = ENGLISH) -> str:
         config = self.config()
         assert config is not None
+        m = config.messages
         referral = await self.store.get(reference)
         if referral is None or referral.conversation != conversation_key:
-            return config.messages["status_unknown"].format(reference=reference)
+            return m["status_unknown"].format(language, reference=reference)
         if referral.status == CLAIMED:
-            return config.messages["status_claimed"].format(
-                reference=reference, staff=first_name(referral.claimed_by or "")
+            return m["status_claimed"].format(
+                language, reference=reference, staff=first_name(referral.claimed_by or "")
             )
-        who = config.plan(referral.service_id).who
-        return config.messages["status_received"].format(reference=reference, who=who)
+        who = config.plan(referral.service_id).who.in_(language)
+        return m["status_received"].format(language, reference=reference, who=who)
 
     async def open_requests(self, conversation_key: str) -> list[Referral]:
         return await self.store.for_conversation(conversation_key)

@@ -23,6 +23,13 @@ from routing.referrals import ReferralConfig
 from ..cards import ADAPTIVE_CARD, CARD_VERSION
 from ..storage.records import Referral
 
+# The language line's words when an older routing file has none (staff_card: language,
+# english, irish).
+STAFF_LANGUAGE_DEFAULTS = {
+    "language": "Language",
+    "english": "English",
+    "irish": "Irish (Gaeilge): ring them in Irish if you can",
+}
 CLAIM_VERB = "claimReferral"
 CLAIM_KEY = "claim_referral"
 _DOUBLE_BRACE = re.compile(r"([{}])(?=\1)")
@@ -70,7 +77,7 @@ def staff_card_for(
 ) -> dict[str, Any]:
     """The staff card for ``referral``, naming its service and area as ``table`` has them."""
     area = table.area(referral.area)
-    area_name = area.name if area else referral.area
+    area_name = area.name.en if area else referral.area
     town = (referral.town or "").strip()
     if town and (area_name is None or town.casefold() != area_name.casefold()):
         area_name = f"{town} ({area_name})" if area_name else town  # "Balla (Castlebar)"
@@ -104,6 +111,7 @@ def staff_card(
         _fact(words["need"], referral.need),
         _fact(words["reference"], referral.reference),
         _fact(words["received"], received_text(referral.created_at)),
+        _fact(_word(words, "language"), language_name(referral.language, words)),
     ]
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -127,6 +135,15 @@ def staff_card(
             }
         ]
     return card
+
+
+def _word(words: dict[str, str], key: str) -> str:
+    return words.get(key) or STAFF_LANGUAGE_DEFAULTS[key]
+
+
+def language_name(language: str, words: dict[str, str]) -> str:
+    """How the staff card names the citizen's language."""
+    return _word(words, "irish" if language == "ga" else "english")
 
 
 def erased_card(reference: str, config: ReferralConfig) -> dict[str, Any]:

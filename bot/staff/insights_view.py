@@ -122,7 +122,7 @@ async def teach_page(request: web.Request) -> web.StreamResponse:
         message=message,
         service=service,
         phrase=phrase,
-        services=[(s.id, s.title) for s in table.services],
+        services=[(s.id, s.title.in_(lang)) for s in table.services],
         preview=result,
         refused=refused,
         can_edit=ctx.settings.can_edit_routing,
@@ -160,7 +160,12 @@ async def teach_save(request: web.Request) -> web.StreamResponse:
     await ctx.store.audit(user, "taught", None, f"{service}: {result.phrase}"[:200])
     ctx.on_event(StaffEvent("taught"))
     title = ctx.routing.router.table.service(service)
-    flash(session, "teach_saved", phrase=result.phrase, service=title.title if title else service)
+    flash(
+        session,
+        "teach_saved",
+        phrase=result.phrase,
+        service=title.title.in_(language_of(session)) if title else service,
+    )
     raise redirect("/staff/not-understood")
 
 
@@ -225,11 +230,11 @@ async def numbers(request: web.Request) -> web.StreamResponse:
 
     def service_name(sid: str) -> str:
         found = table.service(sid)
-        return found.title if found else (sid or text(lang, "no_service"))
+        return found.title.in_(lang) if found else (sid or text(lang, "no_service"))
 
     def district_name(aid: str) -> str:
         found = table.area(aid)
-        return found.name if found else (aid or text(lang, "unknown_district"))
+        return found.name.in_(lang) if found else (aid or text(lang, "unknown_district"))
 
     chart = {
         "days": span,

@@ -26,6 +26,7 @@ from .web import (
     StaffEvent,
     context,
     flash,
+    language_of,
     redirect,
     render,
     session_of,
@@ -68,8 +69,13 @@ def due_at(referral: Referral, table: RoutingTable) -> float | None:
 
 
 def row_of(
-    referral: Referral, actions: Sequence[StaffAction], table: RoutingTable, now: float
+    referral: Referral,
+    actions: Sequence[StaffAction],
+    table: RoutingTable,
+    now: float,
+    language: str = "en",
 ) -> RequestRow:
+    """One request as the page shows it, service and area named in the page's ``language``."""
     outcomes = [a for a in actions if a.action == OUTCOME]
     last = outcomes[-1] if outcomes else None
     if any(a.outcome in FINAL for a in outcomes):
@@ -79,13 +85,12 @@ def row_of(
     else:
         status = OPEN
     due = due_at(referral, table)
-    service = table.service(referral.service_id)
     area = table.area(referral.area)
     return RequestRow(
         referral=referral,
         actions=tuple(actions),
-        service_title=service.title if service else referral.service_id,
-        area_name=area.name if area else (referral.area or ""),
+        service_title=table.title_of(referral.service_id, language),
+        area_name=area.name.in_(language) if area else (referral.area or ""),
         due_at=due,
         status=status,
         overdue=status != DONE and not outcomes and due is not None and now > due,
@@ -110,7 +115,8 @@ async def load_rows(request: web.Request) -> list[RequestRow]:
     ctx = context(request)
     table = ctx.routing.router.table
     now = ctx.clock().timestamp()
-    return [row_of(r, a, table, now) for r, a in await ctx.store.requests()]
+    lang = language_of(await session_of(request))
+    return [row_of(r, a, table, now, lang) for r, a in await ctx.store.requests()]
 
 
 def filtered(rows: list[RequestRow], service: str, area: str, status: str) -> list[RequestRow]:
@@ -134,13 +140,14 @@ async def listing(request: web.Request) -> web.StreamResponse:
     table = ctx.routing.router.table
     service, area, status = _filters(request)
     rows = ordered(filtered(await load_rows(request), service, area, status))
+    lang = language_of(await session_of(request))
     return await render(
         request,
         "requests.html",
         nav="requests",
         rows=rows,
-        services=[(s.id, s.title) for s in table.services],
-        areas=[(a.id, a.name) for a in table.areas],
+        services=[(s.id, s.title.in_(lang)) for s in table.services],
+        areas=[(a.id, a.name.in_(lang)) for a in table.areas],
         statuses=STATUSES,
         chosen={"service": service, "area": area, "status": status},
         export_query=request.query_string,
@@ -157,7 +164,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     user = user_of(session) or "?"
     await ctx.store.audit(user, "viewed", reference)
     table = ctx.routing.router.table
-    row = row_of(found[0], found[1], table, ctx.clock().timestamp())
+    row = row_of(found[0], found[1], table, ctx.clock().timestamp(), language_of(session))
     return await render(
         request,
         "request.html",
@@ -241,7 +248,7 @@ def csv_text(rows: Sequence[RequestRow]) -> str:
         [
             "reference", "received", "service", "area", "town", "name", "phone", "need",
             "ring_back_by", "status", "overdue", "taken_by", "taken_at", "last_outcome",
-            "last_outcome_at", "notes",
+            "last_outcome_at", "notes", "language",
         ]
     )  # fmt: skip
     for row in rows:
@@ -254,7 +261,7 @@ def csv_text(rows: Sequence[RequestRow]) -> str:
                     r.reference, when(r.created_at), row.service_title, row.area_name, r.town,
                     r.name, r.phone, r.need, when(row.due_at), row.status,
                     "yes" if row.overdue else "", r.claimed_by, when(r.claimed_at),
-                    row.last_outcome, when(row.last_outcome_at), notes,
+                    row.last_outcome, when(row.last_outcome_at), notes, r.language,
                 )
             ]
         )  # fmt: skip

@@ -1,8 +1,8 @@
 """Every word the staff page shows, one table per language.
 
-``EN`` is complete. ``GA`` has a slot for every key (None until the Irish text is written);
-a missing Irish text falls back to English, so the page works in either language at any
-time. Placeholders in {curly brackets} are filled in by the page: keep them in translations.
+``EN`` and ``GA`` (Irish) are complete; a key missing from ``GA`` (or None) falls back to
+English, so the page works in either language at any time. Placeholders in {curly brackets}
+are filled in by the page: keep them in translations (tests/staff checks both tables).
 """
 
 from __future__ import annotations
@@ -88,6 +88,10 @@ EN: dict[str, str] = {
     "field_phone": "Phone",
     "field_area": "Area",
     "field_town": "Town or place",
+    "field_language": "Language",
+    "col_language": "Language",
+    "language_en": "English",
+    "language_ga": "Irish (Gaeilge)",
     "field_need": "What they need",
     "field_received": "Received",
     "field_ring_by": "Ring back by",
@@ -230,7 +234,233 @@ EN: dict[str, str] = {
     "action_taught": "Taught the bot a phrase",
 }
 
-GA: dict[str, str | None] = {key: None for key in EN}  # Irish: to be filled in
+GA: dict[str, str | None] = {
+    # layout
+    "app_title": "Foireann na líne cabhrach",
+    "skip_to_content": "Téigh go dtí an t-ábhar",
+    "nav_requests": "Iarratais",
+    "nav_not_understood": "Nár tuigeadh",
+    "nav_numbers": "Figiúirí",
+    "nav_audit": "Loga iniúchta",
+    "signed_in_as": "Sínithe isteach mar {name}",
+    "sign_out": "Sínigh amach",
+    "language": "Teanga",
+    # signing in
+    "signin_title": "Sínigh isteach",
+    "signin_entra_intro": "Sínigh isteach le do chuntas Microsoft de chuid Chomhairle Contae Mhaigh Eo.",
+    "signin_entra_button": "Sínigh isteach le do chuntas comhairle",
+    "signin_link_intro": (
+        "Go dtí go mbeidh síniú isteach Entra ID curtha ar bun, ní oibríonn an leathanach seo ach "
+        "ar an ríomhaire a bhfuil an bot ag rith air. Déan nasc síniú isteach (bailí ar feadh "
+        "{minutes} nóiméad, uair amháin) i dteirminéal ansin:"
+    ),
+    "link_title": "Sínigh isteach le nasc",
+    "link_confirm": "Sínigh isteach mar {name}",
+    "link_invalid": "Tá an nasc síniú isteach seo as feidhm nó úsáidte cheana. Déan nasc nua:",
+    "signin_refused_title": "Ní féidir leat leathanach na foirne a úsáid",
+    "signin_refused": "Diúltaíodh do do chuntas: {reason}.",
+    "refused_tenant": "is le heagraíocht eile é",
+    "refused_access": (
+        "níl sé i ngrúpa ná i ról fhoireann na líne cabhrach; iarr ar an Rannóg TF tú a chur leis"
+    ),
+    "refused_overage": (
+        "tá sé i ró-mhéad grúpaí le go liostálfadh an síniú isteach iad; iarr ar an Rannóg TF ról "
+        "aipe a úsáid"
+    ),
+    "refused_token": "níorbh fhéidir an síniú isteach a sheiceáil",
+    "refused_flow": "thóg an síniú isteach rófhada nó tosaíodh é in áit eile; bain triail eile as",
+    "signed_out": "Shínigh tú amach.",
+    "session_expired": "Síníodh amach thú tar éis tamaill gan ghníomhaíocht. Sínigh isteach arís.",
+    # errors
+    "error_title": "Tá brón orainn",
+    "error_forbidden": "Diúltaíodh dó sin.",
+    "error_csrf": (
+        "Tá an fhoirm seo as feidhm nó níor tháinig sí ón leathanach seo. Téigh siar, athluchtaigh "
+        "an leathanach agus bain triail eile as."
+    ),
+    "error_not_found": "Níl a leithéid de leathanach ná d'iarratas ann (b'fhéidir gur scriosadh an t-iarratas).",
+    "error_loopback": (
+        "Níl leathanach na foirne ar fáil ach ar an ríomhaire a bhfuil an bot ag rith air go dtí "
+        "go mbeidh síniú isteach Entra ID curtha ar bun."
+    ),
+    "error_server": "Bhí fadhb ag an leathanach. Bain triail eile as; má leanann sé air, inis don Rannóg TF.",
+    "error_method": "Ní cheadaítear é sin anseo.",
+    "back_to_requests": "Ar ais chuig na hiarratais",
+    # requests
+    "requests_title": "Iarratais ar ghlaoch ar ais",
+    "requests_intro": (
+        "Na hiarratais oscailte ar dtús; tá marc ar na cinn atá thar téarma (nár glaodh orthu "
+        "faoin am a gealladh)."
+    ),
+    "filter_service": "Seirbhís",
+    "filter_area": "Ceantar",
+    "filter_status": "Stádas",
+    "filter_all": "Gach ceann",
+    "filter_apply": "Taispeáin",
+    "export_csv": "Íoslódáil mar CSV",
+    "status_open": "Oscailte",
+    "status_claimed": "Glactha",
+    "status_done": "Déanta",
+    "col_reference": "Uimhir thagartha",
+    "col_received": "Faighte",
+    "col_service": "Seirbhís",
+    "col_area": "Ceantar",
+    "col_ring_by": "Glaoch ar ais faoi",
+    "col_status": "Stádas",
+    "col_taken_by": "Glactha ag",
+    "col_outcome": "An toradh is déanaí",
+    "overdue": "Thar téarma",
+    "no_requests": "Níl aon iarratas a oireann.",
+    "count_requests": "{count} iarratas",
+    "request_title": "Iarratas {reference}",
+    "field_name": "Ainm",
+    "field_phone": "Fón",
+    "field_area": "Ceantar",
+    "field_town": "Baile nó áit",
+    "field_language": "Teanga",
+    "col_language": "Teanga",
+    "language_en": "Béarla",
+    "language_ga": "Gaeilge",
+    "field_need": "An cúnamh atá uathu",
+    "field_received": "Faighte",
+    "field_ring_by": "Glaoch ar ais faoi",
+    "field_status": "Stádas",
+    "field_taken_by": "Glactha ag",
+    "field_none": "—",
+    "claim_title": "Glac leis an iarratas seo",
+    "claim_button": "Glacfaidh mise leis",
+    "outcome_title": "Taifead cad a tharla",
+    "outcome_label": "Toradh",
+    "outcome_rang_sorted": "Glaodh agus réitíodh é",
+    "outcome_no_answer": "Níor freagraíodh",
+    "outcome_try_later": "Bain triail as arís níos déanaí",
+    "outcome_volunteer": "Tugadh do ghrúpa deonach é",
+    "note_label": "Nóta (roghnach)",
+    "record_outcome": "Taifead an toradh",
+    "handover_title": "Tabhair do dhuine eile",
+    "handover_label": "Tabhair do",
+    "handover_button": "Tabhair uait é",
+    "history_title": "Cad a rinne an fhoireann",
+    "history_outcome": "{staff}: {outcome}",
+    "history_handover": "Thug {staff} do {to} é",
+    "history_empty": "Níl aon rud taifeadta fós.",
+    "claimed_ok": "Ghlac tú le {reference}.",
+    "claim_lost": "Ghlac {staff} le {reference} romhat.",
+    "outcome_ok": "Taifeadadh an toradh do {reference}.",
+    "handover_ok": "Tá {reference} ag {to} anois.",
+    "handover_empty": "Abair cé a ghlacfaidh leis.",
+    # not understood
+    "unclear_title": "Nár tuigeadh",
+    "unclear_intro": (
+        "Teachtaireachtaí nach bhféadfadh an bot a sheoladh ar aghaidh, nó ar ghá dó ceist a chur "
+        "fúthu, le {days} lá anuas, an ceann is nuaí ar dtús agus na cinn atá cosúil le chéile le "
+        "chéile. Tá sonraí pearsanta folaithe."
+    ),
+    "col_message": "Teachtaireacht",
+    "col_times": "Líon uaireanta",
+    "col_last_seen": "Feicthe go deireanach",
+    "col_kind": "Cad a rinne an bot",
+    "kind_fallback": "Níor thuig sé",
+    "kind_clarify": "D'fhiafraigh sé cén tseirbhís",
+    "similar": "Scríobhadh freisin mar:",
+    "teach_button": "Múin don bot",
+    "no_unclear": "Níl aon rud anseo: thuig an bot gach teachtaireacht le {days} lá anuas.",
+    # teaching
+    "teach_title": "Múin don bot",
+    "teach_intro": (
+        "Roghnaigh an tseirbhís a bhaineann leis an teachtaireacht agus frása ba cheart don bot a "
+        "aithint. Ní athraíonn aon rud go dtí go sábháiltear an frása nó go ngreamaítear isteach sa "
+        "chomhad ródúcháin é."
+    ),
+    "teach_message": "An teachtaireacht",
+    "teach_service": "Seirbhís",
+    "teach_choose": "Roghnaigh seirbhís",
+    "teach_phrase": "Frása",
+    "teach_phrase_help": "Cúpla focal mar a scríobhann saoránaigh iad, gan na codanna folaithe.",
+    "teach_preview": "Seiceáil é",
+    "teach_check_title": "Cad a deir routing check",
+    "teach_check_ok": "Ceart go leor — {services} seirbhís, {examples} sampla ar fad ródaithe i gceart",
+    "teach_check_problems": "{count} fadhb aimsithe — ní úsáidfeadh an bot an comhad seo",
+    "teach_check_misroutes": "bailí, ach chuaigh {wrong} as {total} sampla go dtí an áit mhícheart",
+    "teach_phrase_now": "Inniu, téann an frása seo chuig: {target}",
+    "teach_phrase_after": "Tar éis an athraithe, rachaidh sé chuig: {target}",
+    "teach_effect_title": "An tionchar ar theachtaireachtaí taifeadta",
+    "teach_effect": "Rachadh {changed} as {total} teachtaireacht thaifeadta áit eile anois.",
+    "col_before": "Inniu",
+    "col_after": "Tar éis an athraithe",
+    "teach_yaml_title": "An t-athrú ar an gcomhad ródúcháin",
+    "teach_yaml_help": (
+        "Greamaigh isteach in config/routing.yaml é (an frása i bhfrásaí na seirbhíse, an sampla "
+        "faoi examples:), ansin rith: python -m routing check"
+    ),
+    "teach_save": "Sábháil é agus athluchtaigh an bot",
+    "teach_saved": "Sábháilte: aithníonn an bot \u201c{phrase}\u201d anois do {service}.",
+    "teach_stale": "Athraíodh an comhad ródúcháin ó rinne tú an seiceáil. Seiceáil arís.",
+    "teach_cannot_save": (
+        "Ní féidir leis an leathanach seo an comhad ródúcháin a athrú "
+        "(tá STAFF_PAGE_CAN_EDIT_ROUTING múchta): greamaigh isteach an t-athrú ina áit sin."
+    ),
+    "teach_not_saved": "Níor sábháladh é: réitigh na fadhbanna thuas ar dtús.",
+    "refused_masked": (
+        "Bain na codanna folaithe ([name], [phone], [email], [eircode]) as an bhfrása."
+    ),
+    "refused_length": "Bíonn frása idir 2 agus 80 carachtar ar líne amháin.",
+    "refused_service": "Roghnaigh seirbhís.",
+    "refused_exists": "Tá an frása sin liostaithe don tseirbhís seo cheana.",
+    "route_none": "seirbhís ar bith (uimhir na líne cabhrach)",
+    "route_emergency": "na huimhreacha éigeandála",
+    "route_clarify": "ceist: {choices}?",
+    # numbers
+    "numbers_title": "Figiúirí",
+    "numbers_intro": "Na {days} lá is déanaí, am na hÉireann.",
+    "period": "Tréimhse",
+    "days_n": "{n} lá",
+    "summary_title": "Sracfhéachaint",
+    "messages": "Teachtaireachtaí",
+    "requests": "Iarratais ar ghlaoch ar ais",
+    "emergencies": "Éigeandálaí",
+    "unclear": "Nár tuigeadh",
+    "share_without_person": "Freagartha gan duine",
+    "share_irish": "I nGaeilge",
+    "time_to_claim": "Ón iarratas go dtí gur glacadh leis (airmheán)",
+    "time_to_outcome": "Ón iarratas go dtí an chéad toradh (airmheán)",
+    "p90": "9 as 10 laistigh de {value}",
+    "live_chats": "Comhráite beo agus fanacht",
+    "not_yet": "Níl sé ar fáil fós: tiocfaidh sé le comhrá beo le duine.",
+    "by_day": "De réir lae",
+    "by_service": "De réir seirbhíse",
+    "by_district": "De réir ceantair bhardasaigh",
+    "col_day": "Lá",
+    "col_messages": "Teachtaireachtaí",
+    "col_requests": "Iarratais",
+    "col_emergencies": "Éigeandálaí",
+    "col_unclear": "Nár tuigeadh",
+    "col_district": "Ceantar",
+    "unknown_district": "Níl a fhios",
+    "no_service": "Gan seirbhís",
+    "minutes": "{n} nóim",
+    "hours_minutes": "{h} u {m} nóim",
+    "no_data": "—",
+    "chart_by_day": "Teachtaireachtaí, iarratais agus éigeandálaí de réir lae",
+    "chart_by_service": "Teachtaireachtaí agus iarratais de réir seirbhíse",
+    # audit
+    "audit_title": "Loga iniúchta",
+    "audit_intro": "Gach gníomh foirne: cé, cad, cathain (an ceann is nuaí ar dtús).",
+    "col_when": "Cathain",
+    "col_who": "Cé",
+    "col_action": "Gníomh",
+    "col_detail": "Mionsonraí",
+    "action_signed_in": "Shínigh isteach",
+    "action_signed_out": "Shínigh amach",
+    "action_sign_in_refused": "Diúltaíodh don síniú isteach",
+    "action_viewed": "D'oscail an t-iarratas",
+    "action_claimed": "Ghlac leis an iarratas",
+    "action_claim_lost": "Rinne iarracht glacadh leis (bhí duine eile roimhe)",
+    "action_outcome": "Thaifead toradh",
+    "action_handed_over": "Thug do dhuine eile é",
+    "action_exported_csv": "D'íoslódáil na hiarratais (CSV)",
+    "action_taught": "Mhúin frása don bot",
+}
 
 
 TABLES: dict[str, dict[str, str | None]] = {"en": dict(EN), "ga": GA}

@@ -54,7 +54,7 @@ class Route:
     def describe(self, table: RoutingTable, language: str) -> str:
         def title(sid: str) -> str:
             service = table.service(sid)
-            return service.title if service else sid
+            return service.title.in_(language) if service else sid
 
         if self.emergency:
             return t(language, "route_emergency")

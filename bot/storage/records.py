@@ -34,6 +34,7 @@ class NewReferral:
     need: str
     citizen_ref: dict[str, Any]  # the citizen's conversation address, for proactive messages
     town: str | None = None  # the place the citizen typed, when it was more than the area
+    language: str = "en"  # the language the citizen wrote in: "en" or "ga"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Referral:
     claimed_at: float | None = None
     closed_at: float | None = None
     town: str | None = None
+    language: str = "en"  # the language the citizen wrote in: "en" or "ga"
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ def _referral(row: Row) -> Referral:
         claimed_at=row["claimed_at"],
         closed_at=row["closed_at"],
         town=row["town"],
+        language=row["language"] or "en",
     )
 
 
@@ -131,11 +132,11 @@ def create(
                 continue  # that code is in use: draw another
             inserted = conn.execute(
                 "INSERT INTO referrals (reference, submission, conversation, service_id, name,"
-                " phone, area, need, citizen_ref, status, created_at, town)"
+                " phone, area, need, citizen_ref, status, created_at, town, language)"
                 # Any conflict: this submission (another instance ran the same turn) or this
                 # code (another instance drew it at the same moment, not yet committed when
                 # we looked). Either way nothing is inserted and we look again below.
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     reference,
                     new.submission,
@@ -149,6 +150,7 @@ def create(
                     RECEIVED,
                     created_at,
                     new.town,
+                    new.language,
                 ),
             )
             if inserted:

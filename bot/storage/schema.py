@@ -229,6 +229,12 @@ _V5_COMMON = [
     )""",
 ]
 
+_V6_COMMON = [
+    # The language the citizen wrote in ("en" or "ga", issue 18): staff see it on the card
+    # and the staff page, and the notice that someone will ring is sent in it.
+    "ALTER TABLE referrals ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+]
+
 _TYPES = {
     SQLITE: {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
     POSTGRESQL: {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"},
@@ -246,6 +252,7 @@ MIGRATIONS: list[tuple[int, dict[str, list[str]]]] = [
     (3, {d: _render(_V3_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (4, {d: _render(_V4_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
     (5, {d: _render(_V5_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
+    (6, {d: _render(_V6_COMMON, d) for d in (SQLITE, POSTGRESQL)}),
 ]
 
 LATEST = MIGRATIONS[-1][0]

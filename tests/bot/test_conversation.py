@@ -72,7 +72,10 @@ async def test_welcome_once_per_citizen(client: TestClient, connector: Connector
     welcome = replies[0]
     assert HELPLINE_PHONE in welcome["text"]
     titles = suggested_titles(welcome)
-    assert len(titles) == 5 and "Talk to someone" in titles
+    # The citizen's language is not known yet: both language buttons, then the services and a
+    # person, each labelled in Irish and English.
+    assert titles[:2] == ["Gaeilge", "English"]
+    assert len(titles) == 7 and "Labhair le duine / Talk to someone" in titles
     call = connector.calls[0]
     assert call.conversation_id == "conv-1"
 

@@ -44,12 +44,15 @@ def suggested(message: dict[str, Any]) -> list[dict[str, Any]]:
 async def test_whole_conversation_in_personal_chat(teams: PlaygroundClient) -> None:
     chat = teams.personal_chat
 
-    # Opening the chat installs the bot: one welcome, with the services as buttons.
+    # Opening the chat installs the bot: one welcome, in Irish and English until the citizen's
+    # language is known, with the language buttons and the services as buttons.
     await teams.install(chat)
     (welcome,) = await teams.wait_for(1)
     assert HELPLINE_PHONE in welcome["text"]
+    assert welcome["text"].index("Dia duit!") < welcome["text"].index("Hello!")
     titles = [a["title"] for a in suggested(welcome)]
-    assert set(SERVICE_TITLES) <= set(titles)
+    assert titles[:2] == ["Gaeilge", "English"]
+    assert all(any(t.endswith(f" / {service}") for t in titles) for service in SERVICE_TITLES)
 
     # A routed request: the contact as an Adaptive Card Teams can render, with a call button.
     routed = await teams.reply_to(chat, "could someone collect my prescription from the chemist")
@@ -89,6 +92,31 @@ async def test_whole_conversation_in_personal_chat(teams: PlaygroundClient) -> N
     assert not emergency.get("attachments") or "Prescription" not in str(emergency["attachments"])
     assert {m["conversationId"] for m in teams.messages} == {chat}
     assert [m["text"] for m in teams.messages].count(welcome["text"]) == 1
+
+
+async def test_irish_in_a_teams_chat(teams: PlaygroundClient) -> None:
+    """Issue 18 in a real Teams client: Irish in, Irish out, card included; "English" back."""
+    chat = teams.personal_chat
+    routed = await teams.reply_to(chat, "An féidir le duine m'oideas a bhailiú ón bpoitigéir?")
+    assert routed["text"].startswith("Seo cé atá in ann cabhrú:"), routed["text"]
+    card = await teams.card(routed)
+    assert "Bailiú oideas" in card_texts(card)
+    assert "Bíodh seo réidh agat nuair a ghlaonn tú:" in card_texts(card)
+    actions = [a["title"] for i in card["body"] for a in i.get("actions", [])] + [
+        a["title"] for a in card.get("actions", [])
+    ]
+    assert f"Glaoigh ar {HELPLINE_PHONE}" in actions and "Iarr orthu glaoch ar ais orm" in actions
+
+    hello = await teams.reply_to(chat, "Dia duit")
+    assert hello["text"].startswith("Dia duit! Inis dom i gcúpla focal"), hello["text"]
+    assert "Béilí te" in [a["title"] for a in suggested(hello)]
+
+    emergency = await teams.reply_to(chat, "tá tine sa teach")
+    assert emergency["text"].startswith("Má tá duine i mbaol"), emergency["text"]
+
+    english = await teams.reply_to(chat, "English")
+    assert english["text"].startswith("Hello!"), english["text"]
+    assert [a["title"] for a in suggested(english)][-1] == "Gaeilge"
 
 
 async def test_group_chat_mentions_and_card_buttons(teams: PlaygroundClient) -> None:

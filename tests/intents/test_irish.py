@@ -254,3 +254,58 @@ def test_irish_vocabulary_is_read_into_its_own_fields(config: dict[str, object])
     irish = vocabulary.language.irish
     assert irish.emergency.danger and irish.emergency.self_harm and irish.negation_frames
     assert "Béal an Átha" in irish.place_names
+
+
+# ---- small talk in Irish (issue 18: the bot answers it in Irish) -------------------------------
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Dia duit", "greeting"),
+        ("Dia dhuit", "greeting"),
+        ("go raibh míle maith agat", "thanks"),
+        ("slán go fóill", "goodbye"),
+        ("An róbat thú?", "robot"),
+        ("An bhfuil aon duine ann?", "anyone_there"),
+        ("An bhfuil sibh ar oscailt anois?", "open_now"),
+        ("cén uimhir", "number"),
+        ("Ba mhaith liom labhairt le duine", "talk_to_person"),
+        ("ceart go leor", "acknowledgement"),
+    ],
+)
+def test_irish_small_talk_is_the_same_act(classifier: Classifier, text: str, act: str) -> None:
+    found = classifier.classify(text)
+    assert (found.act, found.language, found.intent) == (act, "ga", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ba mhaith liom bás a fháil", "Dia duit, tá béile te uaim", "Go raibh maith agat, ba mhaith liom béile te"],
+)
+def test_irish_acts_never_hide_a_request_or_an_emergency(classifier: Classifier, text: str) -> None:
+    """Irish act words are Irish words: they do not join the English lexicon, where "mhaith"
+    would stop being read as "maith" and "ba mhaith liom bás a fháil" would slip through."""
+    found = classifier.classify(text)
+    assert found.act is None and (found.is_emergency or found.intents), found
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Cathain a bhailítear an bruscar?", "council"),
+        ("An bhfaighidh mé vacsaín covid?", "covid"),
+        ("Fuair mé glao amhrasach ón gcomhairle ag lorg sonraí bainc", "scam"),
+        ("Tá mé i mo chónaí lasmuigh de Mhaigh Eo", "outside_mayo"),
+    ],
+)
+def test_irish_other_matters_are_the_same_topic(classifier: Classifier, text: str, topic: str) -> None:
+    found = classifier.classify(text)
+    assert (found.topic, found.language, found.intent) == (topic, "ga", None)
+
+
+def test_an_irish_act_must_be_an_english_act() -> None:
+    services = [{"id": "a", "phrases": ["x"]}]
+    language = {"acts": {"greeting": ["hello"]}, "irish": {"acts": {"beannacht": ["dia duit"]}}}
+    with pytest.raises(VocabularyError) as caught:
+        Vocabulary.from_mapping(services, language)
+    [(path, message)] = caught.value.problems
+    assert path == ("language", "irish", "acts", "beannacht") and "greeting" in message

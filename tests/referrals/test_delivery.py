@@ -68,6 +68,7 @@ async def test_teams_channel_gets_a_card_with_the_details(
         "Need": "I need my weekly shopping done",
         "Reference": reference,
         "Received": "25/11/2026 11:00",
+        "Language": "English",
     }
     assert card["actions"][0]["title"] == "I'll take it"
     assert card["actions"][0]["type"] == "Action.Execute"

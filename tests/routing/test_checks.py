@@ -65,7 +65,15 @@ def test_declared_placeholders_and_safety_words(old: str, new: str, expected: st
 def test_reference_must_stay_in_the_call_back_confirmation() -> None:
     text = _edit(SHIPPED_TEXT, "Your reference is {reference}. ", "")
     assert _problems(text) == [
-        f"x.yaml:{_line(text, '    confirmed:')}: referrals.messages.confirmed: must keep "
+        f"x.yaml:{_line(text, '    confirmed:') + 1}: referrals.messages.confirmed.en: must keep "
+        "{reference} — the bot puts the citizen's reference (MAY-...) there; add {reference} back into the text"
+    ]
+
+
+def test_the_irish_version_keeps_the_same_placeholders() -> None:
+    text = _edit(SHIPPED_TEXT, "Is é {reference} d'uimhir thagartha. ", "")
+    assert _problems(text) == [
+        f"x.yaml:{_line(text, '    confirmed:') + 2}: referrals.messages.confirmed.ga: must keep "
         "{reference} — the bot puts the citizen's reference (MAY-...) there; add {reference} back into the text"
     ]
 

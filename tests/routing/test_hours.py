@@ -141,7 +141,7 @@ def test_reopening_more_than_a_week_away_names_the_date(router: Router) -> None:
     assert status.opens_at == dt.datetime(2027, 1, 4, 9, 0, tzinfo=DUBLIN)
     text = router._status_text(status, dt.datetime(2026, 12, 24, 10, 0, tzinfo=DUBLIN))
     assert text == "Closed now. Opens Monday 4 January at 9am."
-    assert table.messages.months[0] == "January"
+    assert table.messages.months[0].en == "January"
     assert ConversationFacts().area is None
 
 

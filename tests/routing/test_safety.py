@@ -42,14 +42,27 @@ def test_replacing_the_emergency_phrases_is_refused() -> None:
 
 def test_an_emergency_reply_without_112_or_999_is_refused() -> None:
     text = SHIPPED_TEXT.replace(
-        'text: "If someone is in danger or seriously ill, call 112 or 999 now."',
-        'text: "If someone is in danger or seriously ill, ring your GP."',
+        'en: "If someone is in danger or seriously ill, call 112 or 999 now."',
+        'en: "If someone is in danger or seriously ill, ring your GP."',
     )
     with pytest.raises(ConfigError) as caught:
         load_text(text, "routing.yaml")
     (issue,) = caught.value.issues
-    assert issue.path == "emergency.danger.text"
+    assert issue.path == "emergency.danger.text.en"
     assert issue.message.startswith('must say "112 or 999"')
+
+
+def test_an_irish_emergency_reply_without_112_or_999_is_refused() -> None:
+    """Each language version is checked with its own safety words."""
+    text = SHIPPED_TEXT.replace(
+        'ga: "Má tá duine i mbaol nó an-tinn, glaoigh ar 112 nó 999 anois."',
+        'ga: "Má tá duine i mbaol nó an-tinn, glaoigh ar do dhochtúir."',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_text(text, "routing.yaml")
+    (issue,) = caught.value.issues
+    assert issue.path == "emergency.danger.text.ga"
+    assert issue.message.startswith('must say "112 nó 999"')
 
 
 def test_self_harm_reply_must_name_the_samaritans() -> None:
@@ -57,5 +70,5 @@ def test_self_harm_reply_must_name_the_samaritans() -> None:
     with pytest.raises(ConfigError) as caught:
         load_text(text, "routing.yaml")
     (issue,) = caught.value.issues
-    assert issue.path == "emergency.self_harm.text"
+    assert issue.path == "emergency.self_harm.text.en"
     assert 'must say "Samaritans on 116 123"' in issue.message

@@ -161,7 +161,7 @@ def test_shipped_file_is_valid_and_has_the_real_numbers() -> None:
     assert {c.contact.id for s in table.services for c in s.contacts} == {"county_helpline"}
     phones = {o.phone.display for s in table.services for o in s.out_of_hours if o.phone}
     assert phones == {"0818 222 024", "1800 700 700"}
-    assert "116 123" in table.emergency_self_harm.text and "112" in table.emergency_danger.text
+    assert "116 123" in table.emergency_self_harm.text.en and "112" in table.emergency_danger.text.en
     schedule = table.helpline.schedule
     assert schedule is not None
     import datetime as dt

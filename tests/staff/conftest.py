@@ -58,6 +58,7 @@ class StaffHarness:
         name: str = "Mary Walsh",
         conversation: str = "msteams/conversations/a:1",
         minutes_ago: float = 0,
+        language: str = "en",
     ) -> str:
         self.counter += 1
         created = (self.clock.now - dt.timedelta(minutes=minutes_ago)).timestamp()
@@ -72,6 +73,7 @@ class StaffHarness:
                 need="shopping for the week",
                 citizen_ref={"conversation": {"id": conversation}},
                 town="Balla",
+                language=language,
             ),
             [Target(PAGE, "staff_page")],
             created,

@@ -63,7 +63,7 @@ async def _seed(h: StaffHarness) -> dict[str, str]:
     refs = {
         "overdue": await h.referral(service="prescriptions", area="west_mayo", name="Seán Ó Máille", minutes_ago=60 * 26),
         "fresh": await h.referral(service="groceries", area="castlebar", name="Mary Walsh", minutes_ago=25),
-        "meals": await h.referral(service="hot_meals", area="ballina", name="Nora Gallagher", minutes_ago=70),
+        "meals": await h.referral(service="hot_meals", area="ballina", name="Nóra Ní Ghallchóir", minutes_ago=70, language="ga"),
         "teams": await h.referral(service="fuel_delivery", area="claremorris_swinford", name="Tom Durkan", minutes_ago=180),
         "done": await h.referral(service="friendly_call", area="castlebar", name="Bridie Moran", minutes_ago=60 * 28),
     }  # fmt: skip
@@ -240,6 +240,18 @@ async def test_a_day_on_the_staff_page(
             stored = await harness.storage.referrals.get(refs["meals"])
             assert stored is not None and stored.claimed_by is None
 
+            # The page in Irish (the header's language link), and the citizen's language shown.
+            await page.goto(f"{base}/staff/requests")
+            await page.get_by_role("link", name="Gaeilge").click()
+            await page.get_by_role("heading", name="Iarratais ar ghlaoch ar ais").wait_for(timeout=WAIT_MS)
+            assert await page.locator("html").get_attribute("lang") == "ga"
+            row = await page.locator("tr", has_text=refs["meals"]).inner_text()
+            assert "Béilí te" in row and "Béal an Átha" in row and "Gaeilge" in row
+            shot_irish = tmp_path / "requests-ga.png"
+            await page.screenshot(path=str(shot_irish), full_page=True)
+            await page.get_by_role("link", name="English").click()
+            await page.get_by_role("heading", name="Call-back requests").wait_for(timeout=WAIT_MS)
+
             # The audit log shows who did what.
             await page.goto(f"{base}/staff/audit")
             log = await page.locator("main").inner_text()
@@ -253,6 +265,7 @@ async def test_a_day_on_the_staff_page(
     _save(shot, "staff-requests.png")
     _save(shot_unclear, "staff-not-understood.png")
     _save(shot_numbers, "staff-numbers.png")
+    _save(shot_irish, "staff-requests-ga.png")
 
 
 # ---- Entra ID through the browser ----------------------------------------------------------------

@@ -390,22 +390,54 @@ def test_every_string_has_an_irish_slot_and_every_template_key_exists() -> None:
     assert not unused, unused
 
 
-def test_irish_falls_back_to_english_until_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert strings.text("ga", "nav_requests") == "Requests"
-    monkeypatch.setitem(strings.GA, "nav_requests", "Iarratais")
+def test_the_page_is_written_in_irish_and_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert strings.text("ga", "nav_requests") == "Iarratais"
-    assert strings.text("ga", "signed_in_as", name="Bríd") == "Signed in as Bríd"
+    assert strings.text("ga", "signed_in_as", name="Bríd") == "Sínithe isteach mar Bríd"
+    monkeypatch.setitem(strings.GA, "nav_requests", None)  # a text not written yet
+    assert strings.text("ga", "nav_requests") == "Requests"
 
 
-async def test_the_language_switch(client: TestClient, harness: StaffHarness, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(strings.GA, "nav_requests", "Iarratais")
+def test_every_irish_text_keeps_the_english_placeholders() -> None:
+    for key, english in strings.EN.items():
+        irish = strings.GA[key]
+        assert irish, key
+        assert strings.placeholders(irish) == strings.placeholders(english), key
+
+
+async def test_the_language_switch(client: TestClient, harness: StaffHarness) -> None:
     await sign_in(client, harness)
     response = await client.get("/staff/lang/ga?next=/staff/numbers", allow_redirects=False)
     assert response.headers["Location"] == "/staff/numbers"
     html = await (await client.get("/staff/requests")).text()
-    assert '<html lang="ga">' in html and "Iarratais" in html
+    assert '<html lang="ga">' in html and "Iarratais ar ghlaoch ar ais" in html
+    assert "Call-back requests" not in html
+    back = await client.get("/staff/lang/en?next=/staff/requests", allow_redirects=False)
+    assert back.headers["Location"] == "/staff/requests"
+    html = await (await client.get("/staff/requests")).text()
+    assert '<html lang="en">' in html and "Call-back requests" in html
     evil = await client.get("/staff/lang/en?next=https://evil.example/", allow_redirects=False)
     assert evil.headers["Location"] == "/staff/requests"
+
+
+async def test_staff_see_which_language_the_citizen_uses(
+    client: TestClient, harness: StaffHarness
+) -> None:
+    irish = await harness.referral(service="hot_meals", area="ballina", language="ga")
+    await harness.referral(service="groceries")
+    await sign_in(client, harness)
+    html = await (await client.get(f"/staff/requests/{irish}")).text()
+    assert '<dd lang="ga">Irish (Gaeilge)</dd>' in html
+    listing = await (await client.get("/staff/requests")).text()
+    assert "<td>Irish (Gaeilge)</td>" in listing and "<td>English</td>" in listing
+    body = await (await client.get("/staff/requests.csv")).text()
+    languages = {row["reference"]: row["language"] for row in csv.DictReader(io.StringIO(body.lstrip("\ufeff")))}
+    assert languages[irish] == "ga"
+    # In Irish, the page names services and areas as Irish speakers know them.
+    await client.get("/staff/lang/ga?next=/staff/requests", allow_redirects=False)
+    listing = await (await client.get("/staff/requests")).text()
+    assert "Béilí te" in listing and "Béal an Átha" in listing and "<td>Gaeilge</td>" in listing
 
 
 # ---- the vendored chart library ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -103,6 +104,34 @@ async def test_referral_is_stored_with_its_deliveries(storage: Storage) -> None:
     assert [d.kind for d in deliveries] == ["teams", "webhook"]
     assert all(d.status == PENDING for d in deliveries)
     assert len({d.idempotency_key for d in deliveries}) == 2
+
+
+async def test_the_citizens_language_is_stored_with_the_referral(storage: Storage) -> None:
+    """Migration 4: staff see which language the citizen wrote in; English when not given."""
+    irish = dataclasses.replace(_new("s-ga"), language="ga")
+    stored, _ = await storage.referrals.create(irish, [Target("teams", "staff")], 1.0)
+    english, _ = await storage.referrals.create(_new("s-en"), [], 2.0)
+    assert stored.language == "ga" and english.language == "en"
+    again = await storage.referrals.get(stored.reference)
+    assert again is not None and again.language == "ga"
+    listed = {r.reference: r.language for r in await storage.referrals.for_conversation(irish.conversation)}
+    assert listed == {stored.reference: "ga", english.reference: "en"}
+
+
+async def test_a_referral_written_without_a_language_reads_as_english(storage: Storage) -> None:
+    """Rows from before migration 6 (and writers that leave it out) are English."""
+
+    def insert(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.execute(
+            "INSERT INTO referrals (reference, submission, conversation, service_id, name, phone,"
+            " area, need, citizen_ref, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ("MAY-OLD1", "s-old", "c", "groceries", "Mary", "087 123 4567", None, "x", "{}",
+             "received", 1.0),
+        )  # fmt: skip
+
+    await storage.db.call(insert)
+    old = await storage.referrals.get("MAY-OLD1")
+    assert old is not None and old.language == "en"
 
 
 async def test_the_same_submission_is_stored_once(storage: Storage) -> None:

@@ -24,6 +24,8 @@ from tools.teams_package import (
     PackageInputs,
     build,
     fill,
+    localization_errors,
+    localization_schema_for,
     mentions_only,
     png_size,
     rsc_permissions,
@@ -99,6 +101,99 @@ def test_each_command_routes_to_its_service(title: str, service: str) -> None:
     assert router.classify(title).intents == (service,)
 
 
+# ---- in Irish -----------------------------------------------------------------------------------
+IRISH_COMMANDS = {
+    "Oidis": "prescriptions",
+    "Béilí te": "hot_meals",
+    "Earraí grósaera": "groceries",
+    "Grúpaí deonacha": "volunteer_groups",
+}
+
+
+@pytest.fixture(scope="module")
+def irish() -> dict[str, Any]:
+    strings: dict[str, Any] = json.loads((APP_PACKAGE / "ga.json").read_text(encoding="utf-8"))
+    return strings
+
+
+def test_the_manifest_offers_irish(manifest: dict[str, Any]) -> None:
+    info = manifest["localizationInfo"]
+    assert info["defaultLanguageTag"] == "en"
+    assert info["additionalLanguages"] == [{"languageTag": "ga", "file": "ga.json"}]
+
+
+def test_the_irish_file_is_valid_against_microsofts_localization_schema(
+    manifest: dict[str, Any], irish: dict[str, Any]
+) -> None:
+    schema = localization_schema_for(manifest)
+    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    assert localization_errors(manifest, irish, schema) == []
+    assert irish["$schema"].endswith(
+        f"/v{manifest['manifestVersion']}/MicrosoftTeams.Localization.schema.json"
+    )
+    # Everything the manifest says to people is in Irish too.
+    commands = [c for lst in manifest["bots"][0]["commandLists"] for c in lst["commands"]]
+    keys = {"name.short", "name.full", "description.short", "description.full"}
+    keys |= {f"bots[0].commandLists[0].commands[{i}].{f}" for i in range(len(commands))
+             for f in ("title", "description")}  # fmt: skip
+    assert keys <= set(irish)
+    assert all(irish[k] != _manifest_text(manifest, k) for k in keys), "not translated"
+
+
+def _manifest_text(manifest: dict[str, Any], key: str) -> str:
+    if key.startswith(("name.", "description.")):
+        section, field = key.split(".")
+        return str(manifest[section][field])
+    index = int(key.split("commands[")[1].split("]")[0])
+    return str(manifest["bots"][0]["commandLists"][0]["commands"][index][key.rsplit(".", 1)[1]])
+
+
+@pytest.mark.parametrize(
+    "key, value, where",
+    [
+        ("name.short", "Tacaíocht Pobail Chomhairle Contae Mhaigh Eo", "name.short"),
+        ("bots[0].commandLists[0].commands[7].title", "Breosla", "bots[0].commandLists[0].commands[7]"),
+        ("description.long", "Cur síos", "(top)"),
+    ],
+    ids=["short-name-too-long", "no-such-command", "unknown-key"],
+)
+def test_the_localization_check_catches_mistakes(
+    manifest: dict[str, Any], irish: dict[str, Any], key: str, value: str, where: str
+) -> None:
+    broken = {**irish, key: value}
+    errors = localization_errors(manifest, broken, localization_schema_for(manifest))
+    assert any(e.startswith(where) for e in errors), errors
+
+
+@pytest.mark.parametrize("title, service", list(IRISH_COMMANDS.items()), ids=list(IRISH_COMMANDS.values()))
+def test_each_irish_command_routes_to_its_service_in_irish(title: str, service: str) -> None:
+    """Teams sends the command's Irish title as the message: routed, and detected as Irish."""
+    router = RoutingStore.load(SHIPPED_ROUTING).router
+    found = router.classify(title)
+    assert found.intents == (service,) and found.language == "ga"
+
+
+def test_the_package_carries_the_irish_file(tmp_path: Path) -> None:
+    out = build(INPUTS, output=tmp_path / "helpline.zip")
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("ga.json"))["name.short"] == "Tacaíocht Pobail Mhaigh Eo"
+
+
+def test_build_refuses_an_invalid_irish_file(tmp_path: Path) -> None:
+    source = tmp_path / "appPackage"
+    source.mkdir()
+    for name in ("manifest.json", "color.png", "outline.png"):
+        (source / name).write_bytes((APP_PACKAGE / name).read_bytes())
+    strings = json.loads((APP_PACKAGE / "ga.json").read_text(encoding="utf-8"))
+    strings["description.short"] = "x" * 81
+    (source / "ga.json").write_text(json.dumps(strings), encoding="utf-8")
+    with pytest.raises(PackageError, match="ga.json is not valid"):
+        build(INPUTS, source=source, output=tmp_path / "x.zip")
+    (source / "ga.json").unlink()
+    with pytest.raises(PackageError, match="ga.json is missing"):
+        build(INPUTS, source=source, output=tmp_path / "x.zip")
+
+
 def _without(manifest: dict[str, Any], *path: Any) -> dict[str, Any]:
     broken = copy.deepcopy(manifest)
     node = broken
@@ -162,7 +257,7 @@ def test_build_inputs_name_the_variable(env: dict[str, str], variable: str) -> N
 def test_build_writes_a_zip_teams_accepts(tmp_path: Path) -> None:
     out = build(INPUTS, output=tmp_path / "helpline.zip")
     with zipfile.ZipFile(out) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(archive.namelist()) == ["color.png", "ga.json", "manifest.json", "outline.png"]
         packaged = json.loads(archive.read("manifest.json"))
         assert "${{" not in archive.read("manifest.json").decode()
         assert png_size(archive.read("color.png")) == (192, 192)
