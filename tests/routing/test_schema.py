@@ -174,3 +174,17 @@ def test_vscode_task_runs_check_and_reads_its_problems() -> None:
         matcher = warning if severity == "warning" else error
         match = re.match(matcher["pattern"]["regexp"], line)
         assert match is not None and match.group(1) == "config/routing.yaml"
+
+
+def test_no_key_of_the_schema_is_written_twice() -> None:
+    """JSON keeps the last of two equal keys without a word: two branches that each added a
+    ``localizedText`` once left the editor and ``check`` with the wrong one."""
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen = [key for key, _ in items]
+        twice.extend(key for key in set(seen) if seen.count(key) > 1)
+        return dict(items)
+
+    json.loads((ROOT / "config" / "routing.schema.json").read_text("utf-8"), object_pairs_hook=pairs)
+    assert twice == []
