@@ -70,11 +70,31 @@ def _matches(definition: str, value: str) -> bool:
 
 
 PHONES = [
-    "094 906 4660", "(094) 906-4660", "+353 94 906 4660", "+353 (0)94 906 4660", "00353949064660",
-    "094 906 4660 ext 21", "094-906-4660 ext. 214", "094 906 4660 x12", "01 234 5678",
-    "087 123 4567", "0818 222 024", "1800 700 700", "116 123", "112", "999", "09490", "1122",
-    "094 906 4660 0000", "+44 20 7946 0958", "phone me", "087 123 456", "1850 123 456",
-    "0800 123 456", "112 ext 4", "\u201c094 906 4660\u201d",
+    "094 906 4660",
+    "(094) 906-4660",
+    "+353 94 906 4660",
+    "+353 (0)94 906 4660",
+    "00353949064660",
+    "094 906 4660 ext 21",
+    "094-906-4660 ext. 214",
+    "094 906 4660 x12",
+    "01 234 5678",
+    "087 123 4567",
+    "0818 222 024",
+    "1800 700 700",
+    "116 123",
+    "112",
+    "999",
+    "09490",
+    "1122",
+    "094 906 4660 0000",
+    "+44 20 7946 0958",
+    "phone me",
+    "087 123 456",
+    "1850 123 456",
+    "0800 123 456",
+    "112 ext 4",
+    "\u201c094 906 4660\u201d",
 ]
 
 
@@ -87,8 +107,20 @@ def test_phone_patterns_mirror_check(phone: str) -> None:
 
 @pytest.mark.parametrize(
     "hours",
-    ["9am-5pm", "9am to 5pm", "9:30am - 1pm", "09:00-17:00", "9AM–5PM", "9am-1pm, 2pm-5pm",
-     "9am-1pm and 2pm-5pm", "8pm-8am", "closed", "24 hours", "open 24 hours", "20:00-00:00"],
+    [
+        "9am-5pm",
+        "9am to 5pm",
+        "9:30am - 1pm",
+        "09:00-17:00",
+        "9AM–5PM",
+        "9am-1pm, 2pm-5pm",
+        "9am-1pm and 2pm-5pm",
+        "8pm-8am",
+        "closed",
+        "24 hours",
+        "open 24 hours",
+        "20:00-00:00",
+    ],
 )
 def test_hours_the_check_accepts_match_the_pattern(hours: str) -> None:
     parse_day_hours(hours)
@@ -112,12 +144,16 @@ def test_email_pattern_mirrors_check(value: str, ok: bool) -> None:
     assert _matches("email", value) is ok is (_EMAIL.match(value) is not None)
 
 
-@pytest.mark.parametrize(("value", "ok"), [("2026-12-25", True), ("25-12-2026", False), ("2026-1-5", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("2026-12-25", True), ("25-12-2026", False), ("2026-1-5", False)]
+)
 def test_date_pattern_mirrors_check(value: str, ok: bool) -> None:
     assert _matches("date", value) is ok
 
 
-@pytest.mark.parametrize(("value", "ok"), [("hot_meals", True), ("Hot Meals", False), ("1st", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("hot_meals", True), ("Hot Meals", False), ("1st", False)]
+)
 def test_id_pattern_mirrors_check(value: str, ok: bool) -> None:
     assert _matches("id", value) is ok
 
@@ -186,5 +222,7 @@ def test_no_key_of_the_schema_is_written_twice() -> None:
         twice.extend(key for key in set(seen) if seen.count(key) > 1)
         return dict(items)
 
-    json.loads((ROOT / "config" / "routing.schema.json").read_text("utf-8"), object_pairs_hook=pairs)
+    json.loads(
+        (ROOT / "config" / "routing.schema.json").read_text("utf-8"), object_pairs_hook=pairs
+    )
     assert twice == []
