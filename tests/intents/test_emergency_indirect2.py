@@ -33,10 +33,17 @@ DANGER = {
     "flood-stairs": "the flood water is coming in and mam can't manage the stairs",
     "flood-roof": "the river came up overnight and we're up on the roof with the kids",
     "flood-inside": "water coming in the door and my aunt is stuck inside",
+    "flood-bedbound": "the yard is flooded right up to the house and my mother is bedridden",
+    "car-under-water": "the lane is under water and our car is stuck with grandad inside it",
+    # breath and colour
+    "gulping-colour": "she's gulping for air and her face is a strange colour",
 }
 SELF_HARM = {
     "ga-dont-want-go-on": "Nílim ag iarraidh maireachtáil níos mó",
     "go-on-life": "I don't want to go on with my life",
+    "no-point-me": "honestly there's no point in me being alive",
+    "ga-end-it": "Táim chun deireadh a chur leis",
+    "ga-end-life": "Ba mhaith liom deireadh a chur leis an saol seo",
 }
 ORDINARY = {
     # figures of speech
@@ -52,6 +59,9 @@ ORDINARY = {
     "go-on-meals": "I don't want to go on with the meals after the new year",
     "ga-go-on-meals": "Nílim ag iarraidh leanúint ar aghaidh leis na dinnéir",
     "go-on-bus": "I can't go on the bus by myself, can someone drive me to the clinic",
+    "ga-end-service": "Ba mhaith liom deireadh a chur leis na béilte ón tseachtain seo chugainn",
+    # habits: chest tight in the cold
+    "chest-cold": "my chest goes tight in cold weather, can I get the oil delivered early",
     # a typing slip must not become an alarm: "doorbell" is not "dribbling"
     "doorbell": "kids rang the doorbell at 2am and ran off laughing",
     # past scares, over now
