@@ -62,6 +62,10 @@ ORDINARY = {
     "ga-end-service": "Ba mhaith liom deireadh a chur leis na béilte ón tseachtain seo chugainn",
     # habits: chest tight in the cold
     "chest-cold": "my chest goes tight in cold weather, can I get the oil delivered early",
+    # things that turned out to be nothing, animals and bins
+    "turned-out": "we feared dad was having a heart attack but it turned out to be indigestion",
+    "just-glasses": "I thought mam was having a stroke but it was just the new glasses making her squint",
+    "dog-bins": "the fox keeps attacking the bins every night, who do I ring",
     # a typing slip must not become an alarm: "doorbell" is not "dribbling"
     "doorbell": "kids rang the doorbell at 2am and ran off laughing",
     # past scares, over now
@@ -99,3 +103,13 @@ def test_a_house_on_fire_with_everyone_out_is_still_an_emergency(classifier: Cla
 def test_cant_go_on_alone_leads_with_help(classifier: Classifier) -> None:
     result = classifier.classify("I just can't go on")
     assert result.is_emergency or result.possible_emergency, result.evidence
+
+
+def test_a_danger_told_by_a_caller_at_the_door_wanting_cash_is_the_scam(classifier: Classifier) -> None:
+    result = classifier.classify("a man at the door said there was a gas leak and he needs cash to fix it")
+    assert (result.intent, result.topic, result.possible_emergency) == (None, "scam", True)
+
+
+def test_a_neighbour_saying_theres_a_leak_with_no_money_asked_is_an_emergency(classifier: Classifier) -> None:
+    result = classifier.classify("the man next door said there is a gas leak and we can smell it too")
+    assert result.intent == EMERGENCY, result.evidence
