@@ -44,6 +44,7 @@ SELF_HARM = {
     "no-point-me": "honestly there's no point in me being alive",
     "ga-end-it": "Táim chun deireadh a chur leis",
     "ga-end-life": "Ba mhaith liom deireadh a chur leis an saol seo",
+    "ga-pills-all": "Tá na táibléid ar fad os mo chomhair agus tá mé réidh",
 }
 ORDINARY = {
     # figures of speech
@@ -59,6 +60,7 @@ ORDINARY = {
     "go-on-meals": "I don't want to go on with the meals after the new year",
     "ga-go-on-meals": "Nílim ag iarraidh leanúint ar aghaidh leis na dinnéir",
     "go-on-bus": "I can't go on the bus by myself, can someone drive me to the clinic",
+    "ga-pills-food": "Ar cheart dom na piollaí go léir a thógáil le bia?",
     "ga-end-service": "Ba mhaith liom deireadh a chur leis na béilte ón tseachtain seo chugainn",
     # habits: chest tight in the cold
     "chest-cold": "my chest goes tight in cold weather, can I get the oil delivered early",
