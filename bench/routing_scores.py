@@ -26,7 +26,7 @@ SETS = [
     "round2_everyday", "round2_safety", "round2_hard", "round2_irish", "classify_dev",
     "heldout", "probe", "blind", "blind2", "blind3", "realistic", "safety_dev", "safety_dev2",
     "safety_dev3", "irish_check", "round3_general", "round3_safety", "round3_hard", "round3_irish",
-    "safety_heldout",
+    "safety_heldout", "safety2_heldout",
 ]
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from intents.bilingual import Bilingual
 from intents.cues import ANYWHERE, CueMatch, CueSet, family_name, family_references
-from intents.emergency import EmergencyDetector
+from intents.emergency import DANGER, EmergencyDetector, with_spellings
 from intents.matters import Matters
-from intents.lexicon import Lexicon
+from intents.lexicon import Lexicon, Respeller
 from intents.message import ReadMessage
 from intents.model import NONE as MODEL_NONE
 from intents.model import NaiveBayes, features
@@ -27,6 +27,9 @@ from intents.vocabulary import Thresholds, Vocabulary
 
 OUT_OF_SCOPE = "out_of_scope"  # evidence that a message is other council business
 NEUTRAL = "neutral"  # phrases that only stop their words counting for anything else
+# "it's an emergency" beside this share of min_score of a service's evidence asks for that
+# service too (not routed, but not nothing): 112/999 leads the answer, not the emergency reply
+_DECLARED_NEED = 0.5
 _STRONG_WORD = 0.8  # a service word this strong makes "emergency" an adjective
 
 
@@ -141,6 +144,7 @@ class Classifier:
             *matters,
             *emergency.present_time,
             *emergency.resolved,
+            *emergency.all_clear,
             *language.neutral_phrases,
             *language.filler_words,
             *(meaning for _, meaning in language.emoji),
@@ -196,12 +200,16 @@ class Classifier:
             if weight >= _STRONG_WORD and len(phrase_keys(word)) == 1
         )
         self._emergency = EmergencyDetector(
-            emergency, self._thresholds.emergency_window, fillers, strong
+            with_spellings(emergency, dict(language.spellings)),
+            self._thresholds.emergency_window,
+            fillers,
+            strong,
         )
+        respell = Respeller(dict(language.spellings))  # "a man rang" as messages read it
         self._matters = Matters(
-            language.acts,
-            language.topics,
-            dict(language.families),
+            [(name, [respell(e) for e in entries]) for name, entries in language.acts],
+            [(name, [respell(e) for e in entries]) for name, entries in language.topics],
+            {name: [respell(p) for p in phrases] for name, phrases in language.families},
             self._thresholds.emergency_window,
             fillers,
         )
@@ -270,13 +278,29 @@ class Classifier:
         message = ReadMessage.read(cut, self._lexicon, irish)
         finding, weak = self._emergency.examine(message)
         if finding and not finding.declared:
+            if finding.kind == DANGER and self._told_by_scammer(message):
+                # "a man rang saying there's a gas leak and he needs my card number": the alarm
+                # is the caller's story; the scam answer, led by 112/999 in case it is real
+                return self._classify_rest(text, cut, message, irish, finding.entry)
             return _emergency(text, finding.kind, finding.entry)
         if finding:  # "it's an emergency": the emergency reply unless something else is asked
             result = self._classify_rest(text, cut, message, irish, finding.entry)
-            if result.intent is None and not result.candidates and result.topic is None:
+            # a need the rules saw but could not route ("it's an emergency, I've no oil left")
+            # is something else asked for too: lead with 112/999 and give the best answer
+            need = max(result.scores.values(), default=0.0)
+            nothing_else = result.topic is None and need < _DECLARED_NEED * self._thresholds.min_score
+            if result.intent is None and not result.candidates and nothing_else:
                 return _emergency(text, finding.kind, finding.entry)
             return result
         return self._classify_rest(text, cut, message, irish, weak)
+
+    def _told_by_scammer(self, message: ReadMessage) -> bool:
+        """A topics_first topic found by a cue of parts (a caller's claim + bank details), not
+        by a single word ("scammer" beside a real break-in stays an emergency)."""
+        if not self._topics_first:
+            return False
+        topic = self._matters.topic(message, self._topics_first)
+        return topic is not None and "+" in topic.entry
 
     def _classify_rest(
         self, text: str, cut: str, message: ReadMessage, irish: bool, weak: str | None

@@ -22,12 +22,13 @@ only when the message asks for nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from intents.cues import IN_ORDER, CueSet
 from intents.message import ReadMessage
+from intents.lexicon import Respeller
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 from intents.vocabulary import EmergencyVocabulary
 
@@ -38,6 +39,10 @@ DECLARED = "declared"  # "this is an emergency": danger, when nothing else is as
 ORDINARY = "ordinary"
 _DENIAL_REACH = 4  # at most this many filler or link words between a negator and the alarm
 _PAST_REACH = 6  # "last year" explains away an alarming phrase up to this many words away
+# "nothing happened thank God", "but I'm grand now": an all_clear cue explains the alarms up to
+# this many words before it, in any clause ("I was choking on a bit of bread earlier, but I'm
+# grand now"); the alarms after it stand ("she's fine now, but he's not breathing").
+_CLEAR_REACH = 12
 # A spelling-corrected word only counts for an emergency when it is this long: short words sit
 # too close to ordinary ones ("chopping" is one letter from "choking" once stemmed).
 _MIN_CORRECTED_KEY = 6
@@ -84,8 +89,10 @@ class EmergencyDetector:
             [(p, ORDINARY) for p in vocabulary.not_emergency if _is_cue(p)],
             families, window, fillers, distinct=True,
         )
-        self._past = _index([*vocabulary.past_time, *vocabulary.resolved])
-        self._resolved = _index(vocabulary.resolved)
+        self._past = _index(vocabulary.past_time)
+        self._resolved = _index([*vocabulary.resolved, *vocabulary.all_clear])
+        self._all_clear = _index(vocabulary.all_clear)
+        self._resolved_only = _index(vocabulary.resolved)
         self._past_before = _index(vocabulary.past_time_before)
         self._present = _index(vocabulary.present_time)
         self._negators = _index(vocabulary.negators)
@@ -119,12 +126,17 @@ class EmergencyDetector:
 
     def _weak_cue(self, context: _Context) -> str | None:
         message = context.message
-        if not self._weak.size or self._resolved.find_all(message.keys):
+        if not self._weak.size or self.over(message):
             return None
         found = self._weak.find(message.keys, lambda hit, _: context.explains(hit, DANGER))
         alarm = frozenset(i for m in found for i in m.covered)
         found = [m for m in found if not self._denied(message, m.covered, alarm)]
         return found[0].text if found else None
+
+    def over(self, message: ReadMessage) -> bool:
+        """A resolved or all_clear cue anywhere that no negator denies ("he's ok now", not
+        "he's not ok now"): then no weak cue counts."""
+        return bool(_affirmed(self._resolved.find_all(message.keys), self, message.keys))
 
     def _denied(
         self, message: ReadMessage, covered: frozenset[int], alarm: frozenset[int] = frozenset()
@@ -214,12 +226,18 @@ class _Context:
         self._past: list[Hit[str]] = []
         self._past_before: list[Hit[str]] = []
         self._present: list[int] = []
+        self._clear: list[int] = []  # where each all_clear cue starts
 
     def _load(self) -> None:
         detector, keys = self._detector, self.message.keys
         self._ordinary = detector.ordinary_positions(self.message)
-        self._past = detector._past.find_all(keys)
+        # "ok now" near the alarm (resolved) is like the past; "he's not awake now" is not
+        resolved = _affirmed(detector._resolved_only.find_all(keys), detector, keys)
+        self._past = sorted([*detector._past.find_all(keys), *resolved], key=lambda h: h.start)
         self._past_before = detector._past_before.find_all(keys)
+        # all is well: explains the alarms before it, in any clause ("he's not ok now" is no
+        # all-clear, and "she's fine now but he's collapsed" leaves the collapse standing)
+        self._clear = [hit.start for hit in _affirmed(detector._all_clear.find_all(keys), detector, keys)]
         if self._past:
             self._present = [hit.start for hit in detector._present.find_all(keys)]
         self._loaded = True
@@ -236,11 +254,11 @@ class _Context:
             return True
         if self._corrected and _shaky(self.message, hit):
             return True
-        return (
-            kind != SELF_HARM
-            and bool(self._past or self._past_before)
-            and self._explained_by_past(hit)
-        )
+        if kind == SELF_HARM:
+            return False
+        if self._clear and any(0 <= c - hit.end < _CLEAR_REACH for c in self._clear):
+            return True
+        return bool(self._past or self._past_before) and self._explained_by_past(hit)
 
     def _explained_by_past(self, hit: Hit[Any]) -> bool:
         message = self.message
@@ -263,6 +281,34 @@ class _Context:
             if before and message.clauses[cue.start] == clause:
                 return True
         return False
+
+
+def with_spellings(
+    vocabulary: EmergencyVocabulary, spellings: Mapping[str, str]
+) -> EmergencyVocabulary:
+    """The emergency lists and word families written as messages are read: a message's "I'm"
+    is read "i am" and "rang" "ring" (``language.spellings``), so an entry's "im not coming
+    back" must be too, or it never matches."""
+    respell = Respeller(spellings)
+    if not respell:
+        return vocabulary
+    lists = {
+        f.name: tuple(respell(e) for e in getattr(vocabulary, f.name))
+        for f in fields(vocabulary)
+        if f.name != "families"
+    }
+    families = tuple(
+        (name, tuple(respell(p) for p in phrases)) for name, phrases in vocabulary.families
+    )
+    return replace(vocabulary, **lists, families=families)
+
+
+def _affirmed(hits: list[Hit[str]], detector: EmergencyDetector, keys: Any) -> list[Hit[str]]:
+    """The hits no negator stands just before ("not ok now", "isnt breathing now")."""
+    if not hits:
+        return hits
+    denied = {hit.end for hit in detector._negators.find_all(keys)}
+    return [hit for hit in hits if hit.start not in denied]
 
 
 def _index(phrases: Iterable[str]) -> PhraseIndex[str]:

@@ -8,6 +8,7 @@ slips (edit distance), and last the sound of the word ("perscripshun").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from intents.irish import demutate, readings
-from intents.normalise import skeleton, stem, words
+from intents.normalise import fold, skeleton, stem, words
 
 _CACHE_LIMIT = 20_000
 _MIN_PART = 3  # shortest first/last piece when splitting a run-together word ("hotmeals")
@@ -242,3 +243,32 @@ def _squash_doubles(word: str) -> str:
         if not out or out[-1] != ch:
             out.append(ch)
     return "".join(out)
+
+
+class Respeller:
+    """Vocabulary text written the way messages are read: ``language.spellings`` turns a
+    message's "im" into "i am" and "rang" into "ring", so an entry written "im not coming back"
+    or "a man rang" must be turned the same way, or it can never match. Family names
+    (``<name>``) and the cue marks are left alone."""
+
+    def __init__(self, spellings: Mapping[str, str]) -> None:
+        self._by_key = {stem(wrong): right for wrong, right in spellings.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def __call__(self, entry: str) -> str:
+        if not self._by_key:
+            return entry
+        return "".join(
+            piece if piece.startswith("<") else _WORD.sub(self._word, piece)
+            for piece in _FAMILY_NAME.split(entry)
+        )
+
+    def _word(self, found: re.Match[str]) -> str:
+        text = found.group(0)
+        return self._by_key.get(stem(fold(text)), text)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_FAMILY_NAME = re.compile(r"(<\s*[a-z0-9_]+\s*>)")

@@ -66,6 +66,11 @@ def words(text: str) -> list[str]:
     return [word for word, _ in word_clauses(text)]
 
 
+# Plural times of day say "as a habit" ("he won't wake up in the mornings"): they keep their
+# plural, apart from the singular ("in the morning"), which may be today.
+_HABITUAL_PLURALS = frozenset({"mornings", "evenings", "afternoons", "nights", "weekends"})
+
+
 def stem(word: str) -> str:
     """A light, deterministic English stem so word families share one key.
 
@@ -73,7 +78,7 @@ def stem(word: str) -> str:
     "shopping" -> "shop", "breathe"/"breathing" -> "breath". Vocabulary and messages go
     through the same function, so the stems only have to be consistent, not pretty.
     """
-    if word.isdigit() or len(word) < 4:
+    if word.isdigit() or len(word) < 4 or word in _HABITUAL_PLURALS:
         return word
     if len(word) >= 5 and word.endswith("ies"):
         word = word[:-3] + "y"

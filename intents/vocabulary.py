@@ -91,6 +91,10 @@ class EmergencyVocabulary:
     past_time_before: tuple[str, ...] = ()  # "since my": only counts before the phrase
     present_time: tuple[str, ...] = ()  # "now": between a past cue and the danger, it is now
     resolved: tuple[str, ...] = ()  # "she's ok now": like the past, and no weak cue counts
+    # "I'm grand now", "nothing happened thank God": all is well, so (besides what ``resolved``
+    # does) it explains the alarms before it even in the next clause ("choking earlier, but
+    # I'm grand now"); a partial recovery ("breathing now") belongs in ``resolved`` only.
+    all_clear: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()  # weak danger cues: possible_emergency, not the emergency reply
     # "no", "not", "wasn't": just before an alarming phrase (only filler words or negator_links
     # between) they say it is not so: "no smell of gas", "it wasn't a stroke", "the bins not gas".
@@ -248,6 +252,7 @@ _EMERGENCY_KEYS = (
     "past_time_before",
     "present_time",
     "resolved",
+    "all_clear",
     "weak",
     "negators",
     "negator_links",
@@ -441,6 +446,7 @@ class _Reader:
             past_time_before=lists["past_time_before"],
             present_time=lists["present_time"],
             resolved=lists["resolved"],
+            all_clear=lists["all_clear"],
             weak=lists["weak"],
             negators=lists["negators"],
             negator_links=lists["negator_links"],

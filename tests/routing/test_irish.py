@@ -31,7 +31,9 @@ DUBLIN = ZoneInfo("Europe/Dublin")
 WEDNESDAY_EVENING = dt.datetime(2026, 11, 25, 21, 30, tzinfo=DUBLIN)
 JUNE = dt.date(2026, 6, 1)
 # Names that are the same in both languages.
-SAME_IN_BOTH = {"HSELive"}
+# Texts that read the same in both languages: a name, and the live chat's "{staff}: {text}"
+# (a staff member's first name before their own words).
+SAME_IN_BOTH = {"HSELive", "{staff}: {text}"}
 
 
 def _warnings(text: str) -> list[str]:
