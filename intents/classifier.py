@@ -18,7 +18,7 @@ from intents.lexicon import Lexicon
 from intents.message import ReadMessage
 from intents.model import NONE as MODEL_NONE
 from intents.model import NaiveBayes, features
-from intents.negation import NegationRules
+from intents.negation import NegationRules, declined_clauses
 from intents.normalise import words
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 from intents.result import EMERGENCY, Classification
@@ -51,9 +51,19 @@ class _Tally:
     # Evidence for services the message turns down ("not the shopping", "the oil is grand"):
     # with a service clearly declined, what is left is what the message asks for.
     declined: dict[str, float] = field(default_factory=dict)
+    # Each piece of evidence: (service, the words it covers, its weight); and where each
+    # service was turned down ("not the shopping").
+    hits: list[tuple[str, frozenset[int], float]] = field(default_factory=list)
+    refused: dict[str, set[int]] = field(default_factory=dict)
 
     def decline(self, service: str, weight: float) -> None:
         self.declined[service] = self.declined.get(service, 0.0) + weight
+
+    def refuse(self, term: Term, positions: Iterable[int]) -> None:
+        """A service named where the message turns it down ("not the shopping")."""
+        self.evidence.setdefault("not:" + term.target, []).append(term.text)
+        self.decline(term.target, term.weight)
+        self.refused.setdefault(term.target, set()).update(positions)
 
     def declined_clearly(self, enough: float) -> bool:
         return any(weight >= enough for weight in self.declined.values())
@@ -67,17 +77,46 @@ class _Tally:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
             self.decline(service, self.scores.pop(service))
 
-    def drop_satisfied(self, satisfied: frozenset[int], enough: float) -> None:
-        """Drop services named only in already-met clauses, when another is asked for elsewhere
-        with at least ``enough`` evidence."""
-        met = [s for s, spans in self.spans.items() if spans and spans <= satisfied]
-        wanted = [s for s in self.scores if s not in met and self.scores[s] >= enough]
+    def by_clause(
+        self, clauses: tuple[int, ...], enough: float
+    ) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
+        """(clause -> services with at least ``enough`` evidence there, clause -> services
+        turned down there). A weak word ("delivered", 0.3) does not name a service."""
+        weights: dict[int, dict[str, float]] = {}
+        for service, positions, weight in self.hits:
+            for clause in {clauses[p] for p in positions}:
+                row = weights.setdefault(clause, {})
+                row[service] = row.get(service, 0.0) + weight
+        named = {
+            c: frozenset(s for s, w in row.items() if w >= enough - 1e-9)
+            for c, row in weights.items()
+        }
+        refused: dict[int, set[str]] = {}
+        for service, where in self.refused.items():
+            for position in where:
+                refused.setdefault(clauses[position], set()).add(service)
+        return (
+            {c: found for c, found in named.items() if found},
+            {c: frozenset(v) for c, v in refused.items()},
+        )
+
+    def drop_declined(self, declined: frozenset[int], enough: float, least: float) -> None:
+        """Drop the services a message turns down or says are seen to: those with evidence in
+        ``declined`` words and less than ``least`` anywhere else ("the shopping isn't the
+        problem, proper dinners delivered would be safer": "delivered" alone is not asking for
+        shopping), when another service has at least ``enough`` evidence elsewhere."""
+        inside: dict[str, float] = {}
+        for service, positions, weight in self.hits:
+            if positions and positions <= declined:
+                inside[service] = inside.get(service, 0.0) + weight
+        outside = {s: score - inside.get(s, 0.0) for s, score in self.scores.items()}
+        met = [s for s in self.scores if s in inside and outside[s] < least - 1e-9]
+        wanted = [s for s in self.scores if s not in met and outside[s] >= enough - 1e-9]
         if not met or not wanted:
             return
         for service in met:
-            if service in self.scores:
-                self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
-                self.decline(service, self.scores.pop(service))
+            self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
+            self.decline(service, self.scores.pop(service))
 
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
@@ -90,12 +129,14 @@ class _Tally:
         self.first[term.target] = min(self.first.get(term.target, match.start), match.start)
         self.spans.setdefault(term.target, set()).update(match.covered)
         self.evidence.setdefault(term.target, []).append(term.text)
+        self.hits.append((term.target, match.covered, term.weight))
 
     def add(self, term: Term, hit: Hit[Term], weight: float) -> None:
         self.scores[term.target] = self.scores.get(term.target, 0.0) + weight
         self.first.setdefault(term.target, hit.start)
         self.spans.setdefault(term.target, set()).update(range(hit.start, hit.end))
         self.evidence.setdefault(term.target, []).append(term.text)
+        self.hits.append((term.target, frozenset(range(hit.start, hit.end)), weight))
 
 
 class Classifier:
@@ -285,19 +326,34 @@ class Classifier:
                     text, None, possible_emergency=weak is not None, topic=first.name,
                     evidence=_with_weak({"topic": (first.entry,)}, weak),
                 )
-        tally = self._tally(message, self._irish.roles if irish else self._roles)
+        roles = self._irish.roles if irish else self._roles
+        tally = self._tally(message, roles)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        satisfied = self._negation.satisfied_positions(message)
-        if satisfied:
-            tally.drop_satisfied(satisfied, self._thresholds.contrast_min_score)
+        if len(tally.scores) > 1:
+            self._drop_declined(message, tally, roles)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
             result = self._matter(message, result, asks="?" in cut)
             if result.act is None and result.topic is None and not tally.out_of_scope:
                 return self._ask_model(message, result)
         return result
+
+    def _drop_declined(self, message: ReadMessage, tally: _Tally, roles: RoleRules) -> None:
+        """A service the message turns down or says is seen to gives way to one it asks for."""
+        clauses = message.clauses
+        requests = [hit.start for hit in roles.asking(message.keys)]
+        satisfied = self._negation.satisfied_clauses(message, requests)
+        reach = self._negation.negated_positions(message, reach=True) | self._irish.frames(message)
+        if not satisfied and not tally.refused and not reach:
+            return
+        asking = message.questions | {clauses[p] for p in requests}
+        named, refused = tally.by_clause(clauses, self._thresholds.contrast_min_score)
+        declined = declined_clauses(satisfied, named, refused, frozenset(asking))
+        positions = reach | {i for i, clause in enumerate(clauses) if clause in declined}
+        t = self._thresholds
+        tally.drop_declined(frozenset(positions), t.contrast_min_score, t.min_score)
 
     def _ask_model(self, message: ReadMessage, result: Classification) -> Classification:
         """Nothing routed, no act, no other matter: when the rules saw too little of a service
@@ -351,8 +407,7 @@ class Classifier:
                     neutral.update(span)
                     continue
                 if negated.intersection(span):
-                    tally.evidence.setdefault("not:" + term.target, []).append(term.text)
-                    tally.decline(term.target, term.weight)
+                    tally.refuse(term, span)
                     continue
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
@@ -368,8 +423,7 @@ class Classifier:
             for match in self._service_cues.find(message.keys, skip):
                 term = match.payload
                 if negated.intersection(match.covered):
-                    tally.evidence.setdefault("not:" + term.target, []).append(term.text)
-                    tally.decline(term.target, term.weight)
+                    tally.refuse(term, match.covered)
                     continue
                 tally.add_cue(term, match)
                 if term.target != helper:

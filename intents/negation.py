@@ -10,11 +10,18 @@ is asked for elsewhere).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from intents.message import ReadMessage
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
+
+
+_ASKING = frozenset({"doe", "do", "is", "are"})  # "does the group do meals" asks (stem of "does")
+# "he can't cook for himself", "the dinners are not sorted": a satisfied cue just after these
+# describes a need.
+_UNABLE = frozenset({"cant", "cannot", "couldnt", "unable", "not", "never", "wont"})
+_UNABLE_REACH = 3
 
 
 def _index(phrases: Iterable[str]) -> PhraseIndex[str]:
@@ -54,12 +61,42 @@ class NegationRules:
             _index(satisfied),
         )
 
-    def satisfied_positions(self, message: ReadMessage) -> frozenset[int]:
-        """Every word in a clause that says a need is already met ("the dinners are sorted")."""
+    def satisfied_clauses(
+        self, message: ReadMessage, asking: Iterable[int] = ()
+    ) -> frozenset[int]:
+        """The clauses that say a need is already met ("the dinners are sorted"), or that it
+        is not wanted. Not a question ("does the group do meals?"), not a cue after a request
+        in its clause ("could someone collect my repeat": ``asking`` holds where request cues
+        start), and not a cue just after "can't" or "not able to" ("she's not able to cook for
+        herself" is a need)."""
         hits = self.satisfied.find_all(message.keys)
         if not hits:
             return frozenset()
-        clauses = {message.clauses[hit.start] for hit in hits}
+        keys, clauses = message.keys, message.clauses
+        asked = {clauses[p]: p for p in sorted(asking, reverse=True)}  # first request per clause
+        unable: set[int] = set()
+        for hit in self.exceptions.find_all(keys):
+            unable.update(range(hit.start, hit.end))
+        found = set()
+        for hit in hits:
+            clause = clauses[hit.start]
+            if clause in message.questions:
+                continue
+            if message.starts_clause(hit.start) and keys[hit.start] in _ASKING:
+                continue
+            if clause in asked and asked[clause] < hit.start:
+                continue
+            before = range(max(0, hit.start - _UNABLE_REACH), hit.start)
+            if any(clauses[p] == clause and (keys[p] in _UNABLE or p in unable) for p in before):
+                continue
+            found.add(clause)
+        return frozenset(found)
+
+    def satisfied_positions(self, message: ReadMessage) -> frozenset[int]:
+        """Every word in a clause that says a need is already met ("the dinners are sorted")."""
+        clauses = self.satisfied_clauses(message)
+        if not clauses:
+            return frozenset()
         return frozenset(i for i, clause in enumerate(message.clauses) if clause in clauses)
 
     def only_from(self, message: ReadMessage) -> int | None:
@@ -67,8 +104,14 @@ class NegationRules:
         hits = self.only.find_all(message.keys)
         return max(hit.end for hit in hits) if hits else None
 
-    def negated_positions(self, message: ReadMessage) -> frozenset[int]:
-        """Key positions that fall inside the scope of a negation cue."""
+    def negated_positions(self, message: ReadMessage, reach: bool = False) -> frozenset[int]:
+        """Key positions that fall inside the scope of a negation cue.
+
+        ``reach``: the whole rest of each negated clause (up to a scope break), however long:
+        "no I wouldn't be wanting meals on wheels at all" turns the meals down even where the
+        words are too far from "no" to be cancelled.
+        """
+        limit = len(message.keys) if reach else self.scope
         keys = message.keys
         excepted: set[int] = set()
         for hit in self.exceptions.find_all(keys):
@@ -102,7 +145,7 @@ class NegationRules:
             position = cue.start - 1
             while (
                 position >= 0
-                and position >= cue.start - self.scope
+                and position >= cue.start - limit
                 and message.clauses[position] == clause
             ):
                 negated.add(position)
@@ -113,10 +156,42 @@ class NegationRules:
             position = cue.end
             while (
                 position < len(keys)
-                and position < cue.end + self.scope
+                and position < cue.end + limit
                 and message.clauses[position] == clause
                 and position not in break_starts
             ):
                 negated.add(position)
                 position += 1
         return frozenset(negated)
+
+
+def declined_clauses(
+    satisfied: frozenset[int],
+    named: Mapping[int, frozenset[str]],
+    refused: Mapping[int, frozenset[str]],
+    asking: frozenset[int],
+) -> frozenset[int]:
+    """The clauses that turn a service down or say it is seen to, with the ones that only go on
+    about it: "I'm fine for groceries, the Centra lad drops them up" (the second clause names
+    nothing new and asks for nothing), and "he's got meals on wheels, that's not the issue" (a
+    satisfied clause naming no service speaks of the one before it).
+
+    ``satisfied``: clauses with a satisfied cue; ``named``: clause -> services with evidence
+    there; ``refused``: clause -> services negated there; ``asking``: clauses that ask for
+    something (a request cue or a question), which are never taken as going on about a need.
+    """
+    declined = set(satisfied)
+    for clause in sorted(satisfied):
+        before = clause - 1
+        if not named.get(clause) and named.get(before) and before not in asking:
+            declined.add(before)
+    last = max((*named, *refused), default=-1)
+    for clause in range(1, last + 1):
+        previous = clause - 1
+        if previous not in declined and not refused.get(previous):
+            continue
+        spoken_of = named.get(previous, frozenset()) | refused.get(previous, frozenset())
+        here = named.get(clause)
+        if here and here <= spoken_of and clause not in asking:
+            declined.add(clause)
+    return frozenset(declined)

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from intents.message import ReadMessage
-from intents.phrase_index import PhraseIndex, phrase_keys
+from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
+_WHOSE = frozenset({"for", "to"})  # request cues that only say whose the need is
 _POSSESSIVE_REACH = 3  # "my" counts for a need up to this many words before it ("my mam's tablets")
 
 
@@ -46,6 +47,11 @@ class RoleRules:
     def names_helper(self, keys: Sequence[str]) -> bool:
         """True when a matched phrase only names a helper ("volunteer"), not a wish to be one."""
         return bool(self.helper_keys) and all(key in self.helper_keys for key in keys)
+
+    def asking(self, keys: tuple[str, ...]) -> list[Hit[str]]:
+        """Request cues that ask ("can someone", "I need"), not those that only say whose the
+        need is ("for me", "to me": "the Centra lad drops them up to me" asks for nothing)."""
+        return [hit for hit in self.request_cues.find_all(keys) if keys[hit.start] not in _WHOSE]
 
     def is_offer(self, message: ReadMessage, need_spans: Iterable[tuple[int, int]]) -> bool:
         """An offer cue, and nothing that says the writer is the one in need.
