@@ -343,12 +343,12 @@ class Classifier:
     def _drop_declined(self, message: ReadMessage, tally: _Tally, roles: RoleRules) -> None:
         """A service the message turns down or says is seen to gives way to one it asks for."""
         clauses = message.clauses
-        requests = [hit.start for hit in roles.asking(message.keys)]
+        requests = [(hit.start, hit.end) for hit in roles.asking(message.keys)]
         satisfied = self._negation.satisfied_clauses(message, requests)
         reach = self._negation.negated_positions(message, reach=True) | self._irish.frames(message)
         if not satisfied and not tally.refused and not reach:
             return
-        asking = message.questions | {clauses[p] for p in requests}
+        asking = message.questions | {clauses[start] for start, _ in requests}
         named, refused = tally.by_clause(clauses, self._thresholds.contrast_min_score)
         declined = declined_clauses(satisfied, named, refused, frozenset(asking))
         positions = reach | {i for i, clause in enumerate(clauses) if clause in declined}

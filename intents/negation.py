@@ -20,7 +20,9 @@ from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 _ASKING = frozenset({"doe", "do", "is", "are"})  # "does the group do meals" asks (stem of "does")
 # "he can't cook for himself", "the dinners are not sorted": a satisfied cue just after these
 # describes a need.
-_UNABLE = frozenset({"cant", "cannot", "couldnt", "unable", "not", "never", "wont"})
+_UNABLE = frozenset(
+    {"cant", "cannot", "couldnt", "unable", "not", "never", "wont", "dont", "doesnt", "didnt", "havent", "hasnt"}
+)
 _UNABLE_REACH = 3
 
 
@@ -62,18 +64,20 @@ class NegationRules:
         )
 
     def satisfied_clauses(
-        self, message: ReadMessage, asking: Iterable[int] = ()
+        self, message: ReadMessage, asking: Iterable[tuple[int, int]] = ()
     ) -> frozenset[int]:
         """The clauses that say a need is already met ("the dinners are sorted"), or that it
         is not wanted. Not a question ("does the group do meals?"), not a cue after a request
-        in its clause ("could someone collect my repeat": ``asking`` holds where request cues
-        start), and not a cue just after "can't" or "not able to" ("she's not able to cook for
+        in its clause ("could someone collect my repeat": ``asking`` holds the (start, end) of
+        each request cue), and not a cue just after "can't" or "not able to" ("she's not able to cook for
         herself" is a need)."""
         hits = self.satisfied.find_all(message.keys)
         if not hits:
             return frozenset()
         keys, clauses = message.keys, message.clauses
-        asked = {clauses[p]: p for p in sorted(asking, reverse=True)}  # first request per clause
+        asked: dict[int, int] = {}  # clause -> where its first request cue ends
+        for start, end in asking:
+            asked[clauses[start]] = min(end, asked.get(clauses[start], end))
         unable: set[int] = set()
         for hit in self.exceptions.find_all(keys):
             unable.update(range(hit.start, hit.end))
@@ -84,7 +88,7 @@ class NegationRules:
                 continue
             if message.starts_clause(hit.start) and keys[hit.start] in _ASKING:
                 continue
-            if clause in asked and asked[clause] < hit.start:
+            if clause in asked and asked[clause] <= hit.start:
                 continue
             before = range(max(0, hit.start - _UNABLE_REACH), hit.start)
             if any(clauses[p] == clause and (keys[p] in _UNABLE or p in unable) for p in before):

@@ -1,0 +1,56 @@
+"""The shipped routing file on wordings in our own words (none from a labelled set): turning a
+service down, needs heard without the service's words, second services, other business, Irish.
+
+Each case failed before the change that added the words or rule it exercises.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.classifier import Classifier
+
+
+def _check(classifier: Classifier, text: str, intents: tuple[str, ...]) -> None:
+    result = classifier.classify(text)
+    assert result.intents == intents, (result.intents, result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("I wouldn't be wanting the dinners at all at all, but a bag of coal would be great",
+                     ("fuel_delivery",), id="wouldnt-be-wanting"),
+        pytest.param("I wasn't ringing about the prescription, it's the shopping", ("groceries",),
+                     id="wasnt-ringing-about"),
+        pytest.param("Please don't phone me, I'm hard of hearing. Could someone drop out turf",
+                     ("fuel_delivery",), id="dont-phone-me-is-no-call"),
+        pytest.param("The tablets and the shopping I have, what I'm short of is a lift to Castlebar hospital",
+                     ("medical_transport",), id="what-im-short-of-is"),
+        pytest.param("The oil came this morning, thank God. Now it's the groceries I'm stuck for",
+                     ("groceries",), id="it-came-this-morning"),
+        pytest.param("Mam wouldn't take dinners from anyone, no point. She'd love a chat on the phone though",
+                     ("friendly_call",), id="wouldnt-take-no-point"),
+        pytest.param("Dinners aren't needed, I can still cook fine, but the coal ran out",
+                     ("fuel_delivery",), id="i-can-cook-fine-is-no-offer"),
+        pytest.param("My grandkids want to help lonely people, could they volunteer?",
+                     ("volunteer_groups",), id="could-they-volunteer"),
+    ],
+)
+def test_a_service_turned_down_in_other_words(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    _check(classifier, text, intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("she's not talked to a soul all week", ("friendly_call",), id="not-talked-to-a-soul"),
+        pytest.param("not a stick of firewood left in the house", ("fuel_delivery",), id="not-a-stick-left"),
+    ],
+)
+def test_not_describing_a_need_cancels_nothing(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    _check(classifier, text, intents)
