@@ -51,9 +51,9 @@ class _Tally:
     # Evidence for services the message turns down ("not the shopping", "the oil is grand"):
     # with a service clearly declined, what is left is what the message asks for.
     declined: dict[str, float] = field(default_factory=dict)
-    # Each piece of evidence: (service, the words it covers, its weight); and where each
-    # service was turned down ("not the shopping").
-    hits: list[tuple[str, frozenset[int], float]] = field(default_factory=list)
+    # Each piece of evidence: (service, the words it covers, its weight, its text); and where
+    # each service was turned down ("not the shopping").
+    hits: list[tuple[str, frozenset[int], float, str]] = field(default_factory=list)
     refused: dict[str, set[int]] = field(default_factory=dict)
 
     def decline(self, service: str, weight: float) -> None:
@@ -83,7 +83,7 @@ class _Tally:
         """(clause -> services with at least ``enough`` evidence there, clause -> services
         turned down there). A weak word ("delivered", 0.3) does not name a service."""
         weights: dict[int, dict[str, float]] = {}
-        for service, positions, weight in self.hits:
+        for service, positions, weight, _ in self.hits:
             for clause in {clauses[p] for p in positions}:
                 row = weights.setdefault(clause, {})
                 row[service] = row.get(service, 0.0) + weight
@@ -106,7 +106,7 @@ class _Tally:
         problem, proper dinners delivered would be safer": "delivered" alone is not asking for
         shopping), when another service has at least ``enough`` evidence elsewhere."""
         inside: dict[str, float] = {}
-        for service, positions, weight in self.hits:
+        for service, positions, weight, _ in self.hits:
             if positions and positions <= declined:
                 inside[service] = inside.get(service, 0.0) + weight
         outside = {s: score - inside.get(s, 0.0) for s, score in self.scores.items()}
@@ -118,6 +118,31 @@ class _Tally:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
             self.decline(service, self.scores.pop(service))
 
+    def explain(self, service: str, covered: frozenset[int], below: float) -> None:
+        """A need described in full (a cue of ``service``) explains the weak words of other
+        services inside it: "eating cornflakes for her tea" is a meal, not a shopping list."""
+        for hit in list(self.hits):
+            other, positions, weight, text = hit
+            if other == service or weight >= below or not positions <= covered:
+                continue
+            self.hits.remove(hit)
+            mine = self.evidence.get(other, [])
+            if text in mine:
+                mine.remove(text)
+                if not mine:
+                    del self.evidence[other]
+            self.evidence.setdefault("explained:" + other, []).append(text)
+            self.scores[other] -= weight
+            if self.scores[other] <= 1e-9:
+                del self.scores[other]
+                self.spans.pop(other, None)
+                self.first.pop(other, None)
+            else:
+                self.spans[other] = {
+                    p for s, where, _, _ in self.hits if s == other for p in where
+                }
+                self.first[other] = min(self.spans[other])
+
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
         mine, theirs = self.spans.get(a, set()), self.spans.get(b, set())
@@ -126,17 +151,18 @@ class _Tally:
     def add_cue(self, term: Term, match: CueMatch[Term]) -> None:
         """A cue entry: it covers the words its parts matched, which need not be adjacent."""
         self.scores[term.target] = self.scores.get(term.target, 0.0) + term.weight
-        self.first[term.target] = min(self.first.get(term.target, match.start), match.start)
+        at = match.anchor if match.anchor >= 0 else match.start
+        self.first[term.target] = min(self.first.get(term.target, at), at)
         self.spans.setdefault(term.target, set()).update(match.covered)
         self.evidence.setdefault(term.target, []).append(term.text)
-        self.hits.append((term.target, match.covered, term.weight))
+        self.hits.append((term.target, match.covered, term.weight, term.text))
 
     def add(self, term: Term, hit: Hit[Term], weight: float) -> None:
         self.scores[term.target] = self.scores.get(term.target, 0.0) + weight
         self.first.setdefault(term.target, hit.start)
         self.spans.setdefault(term.target, set()).update(range(hit.start, hit.end))
         self.evidence.setdefault(term.target, []).append(term.text)
-        self.hits.append((term.target, frozenset(range(hit.start, hit.end)), weight))
+        self.hits.append((term.target, frozenset(range(hit.start, hit.end)), weight, term.text))
 
 
 class Classifier:
@@ -269,6 +295,20 @@ class Classifier:
             if feats:
                 docs.append((feats, label, weight))
 
+        # A family shared with emergencies, acts, other matters or another service's cues
+        # ("<someone>": he, she, mam ...) says nothing about which service is wanted.
+        emergency = language.emergency
+        shared_entries = [
+            *emergency.danger, *emergency.self_harm, *emergency.danger_alone, *emergency.weak,
+            *(e for _, entries in (*language.acts, *language.topics) for e in entries),
+        ]
+        shared = {name for entry in shared_entries for name in family_references(entry)}
+        owners: dict[str, set[str]] = {}
+        for service in vocabulary.services:
+            for cue in service.cues:
+                for name in family_references(cue):
+                    owners.setdefault(name, set()).add(service.id)
+        shared |= {name for name, ids in owners.items() if len(ids) > 1}
         for service in vocabulary.services:
             for phrase in service.phrases:
                 add(phrase, service.id, self._thresholds.phrase_weight)
@@ -278,6 +318,8 @@ class Classifier:
                 add(example, service.id, self._thresholds.phrase_weight)
             for cue in service.cues:
                 for name in family_references(cue):
+                    if name in shared:
+                        continue
                     for phrase in families.get(name, ()):
                         add(phrase, service.id, 0.5)
         for term, weight in language.out_of_scope:
@@ -425,7 +467,10 @@ class Classifier:
                 if negated.intersection(match.covered):
                     tally.refuse(term, match.covered)
                     continue
+                if match.covered <= tally.spans.get(term.target, set()):
+                    continue  # words already counted for this service
                 tally.add_cue(term, match)
+                tally.explain(term.target, match.covered, self._thresholds.min_score)
                 if term.target != helper:
                     need_spans.append((match.start, match.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)

@@ -136,3 +136,28 @@ def test_the_word_model_needs_the_rules_to_have_seen_the_service() -> None:
 )
 def test_shipped_file_hears_indirect_needs(classifier: Classifier, text: str, intents: tuple[str, ...]) -> None:
     assert classifier.classify(text).intents == intents
+
+
+def test_a_cue_on_words_already_counted_adds_nothing() -> None:
+    fuel = {**FUEL, "phrases": ["range has gone out"]}
+    assert _tiny([fuel, SHOP]).classify("the range has gone out").scores["fuel"] == 1.0
+
+
+def test_a_described_need_explains_weak_words_of_another_service_inside_it() -> None:
+    shop = {**SHOP, "keywords": {"shop": 1.0, "saucepan": 0.4}}
+    result = _tiny([MEALS, shop]).classify("I can't lift a saucepan any more")
+    assert result.intents == ("meals",)
+    assert "shop" not in result.scores
+    assert result.evidence["explained:shop"] == ("saucepan",)
+
+
+def test_the_word_model_does_not_learn_families_shared_with_other_entries() -> None:
+    families = {**FAMILIES, "someone": ["mam", "dad"], "visit": ["clinic"]}
+    language = {
+        "families": families,
+        "emergency": {"danger": ["<someone> + collapsed"]},
+    }
+    lift = {"id": "lift", "phrases": ["a lift"], "cues": ["<someone> ... <visit>"]}
+    classifier = Classifier(Vocabulary.from_mapping([lift, SHOP], language))
+    assert classifier._model.guess(["mam"]) is None  # "<someone>" is shared with an emergency
+    assert classifier._model.guess(["clinic"]) is not None

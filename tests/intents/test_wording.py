@@ -54,3 +54,27 @@ def test_not_describing_a_need_cancels_nothing(
     classifier: Classifier, text: str, intents: tuple[str, ...]
 ) -> None:
     _check(classifier, text, intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("I'm foundered in this house", ("fuel_delivery",), id="foundered"),
+        pytest.param("the cat is the only one I talk to now", ("friendly_call",), id="only-one-i-talk-to"),
+        pytest.param("the house is awful quiet since he passed", ("friendly_call",), id="quiet-house"),
+        pytest.param("I haven't said a word to another person since Sunday", ("friendly_call",),
+                     id="not-spoken-to-anyone"),
+        pytest.param("would anyone bring my husband in for his bloods on Thursday",
+                     ("medical_transport",), id="bring-someone-in-for-a-visit"),
+        pytest.param("my eyes are too bad for driving now and the follow up is in Galway on the 9th",
+                     ("medical_transport",), id="cant-drive-and-a-visit-further-apart"),
+        pytest.param("no1 to talk 2", ("friendly_call",), id="texting-no1"),
+        pytest.param("hosp appt fri, no way in", ("medical_transport",), id="texting-hosp-appt"),
+        pytest.param("she'd love a phone call once a week, and her coal is nearly gone",
+                     ("friendly_call", "fuel_delivery"), id="a-regular-call-and-fuel"),
+    ],
+)
+def test_needs_heard_without_the_service_words(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    _check(classifier, text, intents)
