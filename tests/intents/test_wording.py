@@ -78,3 +78,22 @@ def test_needs_heard_without_the_service_words(
     classifier: Classifier, text: str, intents: tuple[str, ...]
 ) -> None:
     _check(classifier, text, intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("An bhféadfadh duine éigin na hearraí a fháil dom?", ("groceries",),
+                     id="na-hearrai"),
+        pytest.param("Teastaíonn builín agus bainne uaim", ("groceries",), id="builin-agus-bainne"),
+        pytest.param("Ba mhaith liom obair shaorálach a dhéanamh le grúpa cuidithe",
+                     ("volunteer_groups",), id="obair-shaoralach"),
+        pytest.param("Is saorálaí mé, cá háit ar féidir liom cuidiú?", ("volunteer_groups",),
+                     id="saoralai"),
+        pytest.param("Ba bhreá liom greim te a fháil sa tráthnóna", ("hot_meals",), id="greim-te"),
+    ],
+)
+def test_irish_shopping_volunteering_and_meals(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    _check(classifier, text, intents)
