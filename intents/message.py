@@ -16,6 +16,7 @@ class ReadMessage:
     clauses: tuple[int, ...]
     corrected: tuple[bool, ...]  # the word needed a fuzzy spelling correction
     questions: frozenset[int] = frozenset()  # clauses that end with "?"
+    words: tuple[str, ...] = ()  # the word each key was read from ("getting" for "get")
 
     @classmethod
     def read(cls, text: str, lexicon: Lexicon, irish: bool = False) -> ReadMessage:
@@ -23,6 +24,7 @@ class ReadMessage:
         keys: list[str] = []
         clauses: list[int] = []
         corrected: list[bool] = []
+        read_from: list[str] = []
         pairs, questions = clauses_and_questions(text)
         for word, clause in pairs:
             reading = lexicon.read(word, irish)
@@ -30,7 +32,8 @@ class ReadMessage:
                 keys.append(key)
                 clauses.append(clause)
                 corrected.append(reading.corrected)
-        return cls(tuple(keys), tuple(clauses), tuple(corrected), questions)
+                read_from.append(word)
+        return cls(tuple(keys), tuple(clauses), tuple(corrected), questions, tuple(read_from))
 
     def starts_clause(self, position: int) -> bool:
         return position == 0 or self.clauses[position] != self.clauses[position - 1]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from intents.message import ReadMessage
+from intents.normalise import words
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
 
@@ -24,6 +25,19 @@ _UNABLE = frozenset(
     {"cant", "cannot", "couldnt", "unable", "not", "never", "wont", "dont", "doesnt", "didnt", "havent", "hasnt"}
 )
 _UNABLE_REACH = 3
+
+
+def _in_progress(message: ReadMessage, hit: Hit[str]) -> bool:
+    """A cue written "gets my" found as "getting my": someone is still to do it ("it's getting
+    her to the clinic that's the trouble"), so the need is not met."""
+    if not message.words:
+        return False
+    written = [w for cue in hit.payloads[:1] for w in words(cue)]
+    found = message.words[hit.start : hit.end]
+    return any(
+        seen.endswith("ing") and cue.endswith("s") and not cue.endswith("ss")
+        for seen, cue in zip(found, written)
+    )
 
 
 def _index(phrases: Iterable[str]) -> PhraseIndex[str]:
@@ -84,7 +98,7 @@ class NegationRules:
         found = set()
         for hit in hits:
             clause = clauses[hit.start]
-            if clause in message.questions:
+            if clause in message.questions or _in_progress(message, hit):
                 continue
             if message.starts_clause(hit.start) and keys[hit.start] in _ASKING:
                 continue

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from intents.message import ReadMessage
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
-_WHOSE = frozenset({"for", "to"})  # request cues that only say whose the need is
+# request cues that may only say whose the need is ("for me", "they bring me the groceries")
+_WHOSE = frozenset({"for", "to", "bring", "get"})
 _POSSESSIVE_REACH = 3  # "my" counts for a need up to this many words before it ("my mam's tablets")
 
 
@@ -49,8 +50,8 @@ class RoleRules:
         return bool(self.helper_keys) and all(key in self.helper_keys for key in keys)
 
     def asking(self, keys: tuple[str, ...]) -> list[Hit[str]]:
-        """Request cues that ask ("can someone", "I need"), not those that only say whose the
-        need is ("for me", "to me": "the Centra lad drops them up to me" asks for nothing)."""
+        """Request cues that ask ("can someone", "I need"), not those that may only say whose
+        the need is ("for me", "bring me": "they bring me the groceries" asks for nothing)."""
         return [hit for hit in self.request_cues.find_all(keys) if keys[hit.start] not in _WHOSE]
 
     def is_offer(self, message: ReadMessage, need_spans: Iterable[tuple[int, int]]) -> bool:

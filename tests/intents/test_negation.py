@@ -97,6 +97,8 @@ def test_reach_runs_to_the_end_of_the_clause(rules: NegationRules) -> None:
                      id="a-question-is-not-a-satisfied-cue"),
         pytest.param("He can't cook for himself, and the coal is gone too",
                      ("hot_meals", "fuel_delivery"), id="cant-before-a-satisfied-cue-is-a-need"),
+        pytest.param("Her tablets are all sorted, it's getting her to the physio that's hard",
+                     ("medical_transport",), id="getting-her-is-not-gets-her"),
     ],
 )
 def test_a_declined_service_gives_way(
