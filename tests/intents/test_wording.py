@@ -97,3 +97,22 @@ def test_irish_shopping_volunteering_and_meals(
     classifier: Classifier, text: str, intents: tuple[str, ...]
 ) -> None:
     _check(classifier, text, intents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Is the chemist in Ballinrobe open on a Saturday?", id="chemist-opening-hours"),
+        pytest.param("what time does Aldi shut tonight", id="shop-closing-time"),
+        pytest.param("I'd like to give my late husband's clothes to a charity shop", id="charity-shop"),
+        pytest.param("Just want to say thank you to the lady who did Mam's shopping all winter",
+                     id="thanks-for-past-help"),
+    ],
+)
+def test_other_business_is_not_routed(classifier: Classifier, text: str) -> None:
+    result = classifier.classify(text)
+    assert result.intent is None and not result.candidates, result.evidence
+
+
+def test_a_request_beside_an_opening_hours_question_is_still_routed(classifier: Classifier) -> None:
+    _check(classifier, "Is the chemist open on Saturday? I need my tablets collected", ("prescriptions",))
