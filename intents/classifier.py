@@ -384,16 +384,18 @@ class Classifier:
 
     def _drop_declined(self, message: ReadMessage, tally: _Tally, roles: RoleRules) -> None:
         """A service the message turns down or says is seen to gives way to one it asks for."""
-        clauses = message.clauses
+        parts = self._negation.parts(message)
         requests = [(hit.start, hit.end) for hit in roles.asking(message.keys)]
-        satisfied = self._negation.satisfied_clauses(message, requests)
+        satisfied = self._negation.satisfied_clauses(message, requests, parts)
         reach = self._negation.negated_positions(message, reach=True) | self._irish.frames(message)
         if not satisfied and not tally.refused and not reach:
             return
-        asking = message.questions | {clauses[start] for start, _ in requests}
-        named, refused = tally.by_clause(clauses, self._thresholds.contrast_min_score)
+        asking = {parts[start] for start, _ in requests} | {
+            part for part, clause in zip(parts, message.clauses) if clause in message.questions
+        }
+        named, refused = tally.by_clause(parts, self._thresholds.contrast_min_score)
         declined = declined_clauses(satisfied, named, refused, frozenset(asking))
-        positions = reach | {i for i, clause in enumerate(clauses) if clause in declined}
+        positions = reach | {i for i, part in enumerate(parts) if part in declined}
         t = self._thresholds
         tally.drop_declined(frozenset(positions), t.contrast_min_score, t.min_score)
 

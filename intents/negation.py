@@ -77,45 +77,55 @@ class NegationRules:
             _index(satisfied),
         )
 
+    def parts(self, message: ReadMessage) -> tuple[int, ...]:
+        """Each word's part of the message: clauses, cut again where a scope break starts ("I
+        can cook fine | but I can't get to the shops"), so what a part says is met is only
+        that part's."""
+        starts = {hit.start for hit in self.breaks.find_all(message.keys)}
+        numbers: list[int] = []
+        part = 0
+        for position in range(len(message.keys)):
+            if position and (message.starts_clause(position) or position in starts):
+                part += 1
+            numbers.append(part)
+        return tuple(numbers)
+
     def satisfied_clauses(
-        self, message: ReadMessage, asking: Iterable[tuple[int, int]] = ()
+        self,
+        message: ReadMessage,
+        asking: Iterable[tuple[int, int]] = (),
+        parts: tuple[int, ...] | None = None,
     ) -> frozenset[int]:
-        """The clauses that say a need is already met ("the dinners are sorted"), or that it
-        is not wanted. Not a question ("does the group do meals?"), not a cue after a request
-        in its clause ("could someone collect my repeat": ``asking`` holds the (start, end) of
-        each request cue), and not a cue just after "can't" or "not able to" ("she's not able to cook for
-        herself" is a need)."""
+        """The clauses (or ``parts``, see ``parts()``) that say a need is already met ("the
+        dinners are sorted"), or that it is not wanted. Not a question ("does the group do
+        meals?"), not a cue after a request in its part ("could someone collect my repeat":
+        ``asking`` holds the (start, end) of each request cue), and not a cue just after
+        "can't" or "not able to" ("she's not able to cook for herself" is a need)."""
         hits = self.satisfied.find_all(message.keys)
         if not hits:
             return frozenset()
         keys, clauses = message.keys, message.clauses
-        asked: dict[int, int] = {}  # clause -> where its first request cue ends
+        where = parts if parts is not None else clauses
+        asked: dict[int, int] = {}  # part -> where its first request cue ends
         for start, end in asking:
-            asked[clauses[start]] = min(end, asked.get(clauses[start], end))
+            asked[where[start]] = min(end, asked.get(where[start], end))
         unable: set[int] = set()
         for hit in self.exceptions.find_all(keys):
             unable.update(range(hit.start, hit.end))
         found = set()
         for hit in hits:
-            clause = clauses[hit.start]
-            if clause in message.questions or _in_progress(message, hit):
+            part = where[hit.start]
+            if clauses[hit.start] in message.questions or _in_progress(message, hit):
                 continue
             if message.starts_clause(hit.start) and keys[hit.start] in _ASKING:
                 continue
-            if clause in asked and asked[clause] <= hit.start:
+            if part in asked and asked[part] <= hit.start:
                 continue
             before = range(max(0, hit.start - _UNABLE_REACH), hit.start)
-            if any(clauses[p] == clause and (keys[p] in _UNABLE or p in unable) for p in before):
+            if any(where[p] == part and (keys[p] in _UNABLE or p in unable) for p in before):
                 continue
-            found.add(clause)
+            found.add(part)
         return frozenset(found)
-
-    def satisfied_positions(self, message: ReadMessage) -> frozenset[int]:
-        """Every word in a clause that says a need is already met ("the dinners are sorted")."""
-        clauses = self.satisfied_clauses(message)
-        if not clauses:
-            return frozenset()
-        return frozenset(i for i, clause in enumerate(message.clauses) if clause in clauses)
 
     def only_from(self, message: ReadMessage) -> int | None:
         """Where the last only-cue ("just need", "only need") ends, if there is one."""
@@ -200,9 +210,13 @@ def declined_clauses(
     """
     declined = set(satisfied)
     for clause in sorted(satisfied):
-        before = clause - 1
-        if not named.get(clause) and named.get(before) and before not in asking:
-            declined.add(before)
+        if named.get(clause):
+            continue
+        before = clause - 1  # back over parts that name nothing ("that side of | it is sorted")
+        while before > 0 and not named.get(before) and before not in asking:
+            before -= 1
+        if named.get(before) and before not in asking:
+            declined.update(range(before, clause))
     last = max((*named, *refused), default=-1)
     for clause in range(1, last + 1):
         previous = clause - 1

@@ -99,6 +99,10 @@ def test_reach_runs_to_the_end_of_the_clause(rules: NegationRules) -> None:
                      ("hot_meals", "fuel_delivery"), id="cant-before-a-satisfied-cue-is-a-need"),
         pytest.param("Her tablets are all sorted, it's getting her to the physio that's hard",
                      ("medical_transport",), id="getting-her-is-not-gets-her"),
+        pytest.param("my son does the cooking but I can't get out to the shop", ("groceries",),
+                     id="met-only-up-to-but"),
+        pytest.param("the coal is grand it's getting to the shop that's hard", ("groceries",),
+                     id="met-only-up-to-its"),
     ],
 )
 def test_a_declined_service_gives_way(
