@@ -478,7 +478,9 @@ class Classifier:
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
         if helper is not None and roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
-            bonus = self._thresholds.offer_bonus
+            # Each offer cue ("I have a jeep", "if anyone needs") is evidence, up to two.
+            offers = len(self._offer_starts(message, roles))
+            bonus = self._thresholds.offer_bonus * min(offers, 2)
             for term, hit, weight in helper_hits:
                 tally.add(term, hit, weight)
             offered = others + bonus
@@ -493,6 +495,18 @@ class Classifier:
             for term, hit, weight in helper_hits:
                 tally.add(term, hit, weight)
         return tally
+
+    @staticmethod
+    def _offer_starts(message: ReadMessage, roles: RoleRules) -> set[int]:
+        """Where distinct offer cues start (nested ones count once)."""
+        hits = sorted(roles.offer_cues.find_all(message.keys), key=lambda h: (h.start, -h.end))
+        starts: set[int] = set()
+        end = -1
+        for hit in hits:
+            if hit.start >= end:
+                starts.add(hit.start)
+                end = hit.end
+        return starts
 
     # -- decision -----------------------------------------------------------------------------
     def _decide(self, text: str, tally: _Tally, weak: str | None) -> Classification:

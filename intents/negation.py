@@ -27,15 +27,16 @@ _UNABLE = frozenset(
 _UNABLE_REACH = 3
 
 
-def _in_progress(message: ReadMessage, hit: Hit[str]) -> bool:
-    """A cue written "gets my" found as "getting my": someone is still to do it ("it's getting
-    her to the clinic that's the trouble"), so the need is not met."""
+def _not_as_written(message: ReadMessage, hit: Hit[str]) -> bool:
+    """A cue written with a verb in "-s" ("gets my", "brings her") found without it: "to get
+    the teeth out", "it's getting her to the clinic", "bring her to the neighbour" say someone
+    is still to do it, not that someone does."""
     if not message.words:
         return False
     written = [w for cue in hit.payloads[:1] for w in words(cue)]
     found = message.words[hit.start : hit.end]
     return any(
-        seen.endswith("ing") and cue.endswith("s") and not cue.endswith("ss")
+        len(cue) > 3 and cue.endswith("s") and not cue.endswith("ss") and not seen.endswith("s")
         for seen, cue in zip(found, written)
     )
 
@@ -115,7 +116,7 @@ class NegationRules:
         found = set()
         for hit in hits:
             part = where[hit.start]
-            if clauses[hit.start] in message.questions or _in_progress(message, hit):
+            if clauses[hit.start] in message.questions or _not_as_written(message, hit):
                 continue
             if message.starts_clause(hit.start) and keys[hit.start] in _ASKING:
                 continue

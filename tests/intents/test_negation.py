@@ -103,6 +103,10 @@ def test_reach_runs_to_the_end_of_the_clause(rules: NegationRules) -> None:
                      id="met-only-up-to-but"),
         pytest.param("the coal is grand it's getting to the shop that's hard", ("groceries",),
                      id="met-only-up-to-its"),
+        pytest.param("I've to get the tablets from the chemist, and the coal is gone",
+                     ("prescriptions", "fuel_delivery"), id="to-get-the-is-not-gets-the"),
+        pytest.param("I get out to the shop most days, but she'd love someone to ring her",
+                     ("friendly_call",), id="i-get-out-to-the-shop"),
     ],
 )
 def test_a_declined_service_gives_way(

@@ -161,3 +161,11 @@ def test_the_word_model_does_not_learn_families_shared_with_other_entries() -> N
     classifier = Classifier(Vocabulary.from_mapping([lift, SHOP], language))
     assert classifier._model.guess(["mam"]) is None  # "<someone>" is shared with an emergency
     assert classifier._model.guess(["clinic"]) is not None
+
+
+def test_each_offer_cue_is_evidence_of_an_offer_up_to_two() -> None:
+    volunteer = {"id": "volunteer", "phrases": ["volunteer group"]}
+    language = {"helper_service": "volunteer", "offer_cues": ["i have a van", "if anyone needs"]}
+    classifier = _tiny([volunteer, SHOP], language)
+    assert classifier.classify("I have a van").intent is None  # one offer cue: 0.5
+    assert classifier.classify("I have a van if anyone needs anything").intent == "volunteer"

@@ -114,5 +114,9 @@ def test_other_business_is_not_routed(classifier: Classifier, text: str) -> None
     assert result.intent is None and not result.candidates, result.evidence
 
 
+def test_a_hospital_named_park_is_not_a_parking_question(classifier: Classifier) -> None:
+    _check(classifier, "my appointment in Merlin Park", ("medical_transport",))
+
+
 def test_a_request_beside_an_opening_hours_question_is_still_routed(classifier: Classifier) -> None:
     _check(classifier, "Is the chemist open on Saturday? I need my tablets collected", ("prescriptions",))
