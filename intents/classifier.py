@@ -55,6 +55,7 @@ class _Tally:
     # each service was turned down ("not the shopping").
     hits: list[tuple[str, frozenset[int], float, str]] = field(default_factory=list)
     refused: dict[str, set[int]] = field(default_factory=dict)
+    other_business: list[tuple[frozenset[int], float]] = field(default_factory=list)
 
     def decline(self, service: str, weight: float) -> None:
         self.declined[service] = self.declined.get(service, 0.0) + weight
@@ -83,7 +84,8 @@ class _Tally:
         """(clause -> services with at least ``enough`` evidence there, clause -> services
         turned down there). A weak word ("delivered", 0.3) does not name a service."""
         weights: dict[int, dict[str, float]] = {}
-        for service, positions, weight, _ in self.hits:
+        pieces = [*self.hits, *((OUT_OF_SCOPE, where, w, "") for where, w in self.other_business)]
+        for service, positions, weight, _ in pieces:
             for clause in {clauses[p] for p in positions}:
                 row = weights.setdefault(clause, {})
                 row[service] = row.get(service, 0.0) + weight
@@ -373,7 +375,7 @@ class Classifier:
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        if len(tally.scores) > 1:
+        if len(tally.scores) > 1 or (tally.scores and tally.out_of_scope):
             self._drop_declined(message, tally, roles)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
@@ -395,9 +397,15 @@ class Classifier:
         }
         named, refused = tally.by_clause(parts, self._thresholds.contrast_min_score)
         declined = declined_clauses(satisfied, named, refused, frozenset(asking))
-        positions = reach | {i for i, part in enumerate(parts) if part in declined}
+        positions = frozenset(reach | {i for i, part in enumerate(parts) if part in declined})
+        # other business that a later "all fine" speaks of ("it was only the bin, all fine"), or
+        # that is turned down, is not what the message is about ("the road is full of potholes"
+        # still is)
+        aside = reach | {i for i, part in enumerate(parts) if part in declined - satisfied}
+        tally.out_of_scope -= sum(w for where, w in tally.other_business if where <= aside)
         t = self._thresholds
-        tally.drop_declined(frozenset(positions), t.contrast_min_score, t.min_score)
+        if len(tally.scores) > 1:
+            tally.drop_declined(positions, t.contrast_min_score, t.min_score)
 
     def _ask_model(self, message: ReadMessage, result: Classification) -> Classification:
         """Nothing routed, no act, no other matter: when the rules saw too little of a service
@@ -456,6 +464,7 @@ class Classifier:
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
                     tally.out_of_scope += weight
+                    tally.other_business.append((frozenset(span), weight))
                 elif term.target == helper and roles.names_helper(hit_keys):
                     helper_hits.append((term, hit, weight))
                 else:

@@ -144,7 +144,8 @@ class NegationRules:
         keys = message.keys
         excepted: set[int] = set()
         for hit in self.exceptions.find_all(keys):
-            excepted.update(range(hit.start, hit.end))
+            if not _not_as_written(message, hit):  # "she forgets the cooker on", not "forget the"
+                excepted.update(range(hit.start, hit.end))
         cues: list[Hit[str]] = [
             hit
             for hit in self.cues.find_all(keys)
@@ -225,6 +226,8 @@ def declined_clauses(
             continue
         spoken_of = named.get(previous, frozenset()) | refused.get(previous, frozenset())
         here = named.get(clause)
-        if here and here <= spoken_of and clause not in asking:
+        # only when it is clear which need was met ("the shopping isn't the problem, the cooking
+        # is" names two)
+        if here and len(spoken_of) == 1 and here <= spoken_of and clause not in asking:
             declined.add(clause)
     return frozenset(declined)

@@ -107,6 +107,8 @@ def test_reach_runs_to_the_end_of_the_clause(rules: NegationRules) -> None:
                      ("prescriptions", "fuel_delivery"), id="to-get-the-is-not-gets-the"),
         pytest.param("I get out to the shop most days, but she'd love someone to ring her",
                      ("friendly_call",), id="i-get-out-to-the-shop"),
+        pytest.param("the dinners aren't the problem the shopping is, she'd love the messages done",
+                     ("groceries",), id="two-named-where-one-is-met"),
     ],
 )
 def test_a_declined_service_gives_way(

@@ -114,6 +114,11 @@ def test_other_business_is_not_routed(classifier: Classifier, text: str) -> None
     assert result.intent is None and not result.candidates, result.evidence
 
 
+def test_other_business_a_later_all_fine_speaks_of_does_not_count(classifier: Classifier) -> None:
+    text = "The smoke alarm was beeping but it was only the battery, all fine. Could someone do a shop for me?"
+    _check(classifier, text, ("groceries",))
+
+
 def test_a_hospital_named_park_is_not_a_parking_question(classifier: Classifier) -> None:
     _check(classifier, "my appointment in Merlin Park", ("medical_transport",))
 
