@@ -66,8 +66,9 @@ class _Tally:
         self.decline(term.target, term.weight)
         self.refused.setdefault(term.target, set()).update(positions)
 
-    def declined_clearly(self, enough: float) -> bool:
-        return any(weight >= enough for weight in self.declined.values())
+    def declined_clearly(self, enough: float, besides: str | None = None) -> bool:
+        """Another service than ``besides`` was clearly turned down (with ``enough`` evidence)."""
+        return any(w >= enough for s, w in self.declined.items() if s != besides)
 
     def keep_only_after(self, position: int) -> None:
         """Drop services named only before ``position`` when some service is named after it."""
@@ -419,6 +420,7 @@ class Classifier:
             or guess.probability < t.model_min_probability
             or guess.known < t.model_min_words
             or not result.scores.get(guess.label)  # the rules saw some sign of it too
+            or ("not:" + guess.label) in result.evidence  # and the message did not turn it down
         ):
             return result
         why = "word model: " + ", ".join(guess.words) + f" ({guess.probability:.0%})"
@@ -448,12 +450,15 @@ class Classifier:
         helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
-        neutral: set[int] = set()  # "ring me back": words that count for nothing
+        neutral: set[int] = set(self._negation.cue_words(message))  # "ring me back", "don't
+        # call me": words that count for nothing
         for hit in hits:
             span = range(hit.start, hit.end)
             hit_keys = message.keys[hit.start : hit.end]
             corrected = message.any_corrected(hit.start, hit.end)
             factor = self._thresholds.fuzzy_penalty if corrected else 1.0
+            if neutral.issuperset(span):
+                continue
             for term in hit.payloads:
                 if term.target == NEUTRAL:
                     neutral.update(span)
@@ -527,7 +532,10 @@ class Classifier:
         best_score = scores[ranked[0]] if ranked else 0.0
         # "the oil is grand, it's getting to the clinic": with a service clearly turned down,
         # weaker evidence for another is enough.
-        least = t.contrast_min_score if tally.declined_clearly(t.min_score) else t.min_score
+        leader = ranked[0] if ranked else None
+        least = (
+            t.contrast_min_score if tally.declined_clearly(t.min_score, leader) else t.min_score
+        )
         if not ranked or best_score < least or tally.out_of_scope >= best_score:
             return Classification(
                 text, None, score=best_score, possible_emergency=possible,

@@ -133,6 +133,16 @@ class NegationRules:
         hits = self.only.find_all(message.keys)
         return max(hit.end for hit in hits) if hits else None
 
+    def cue_words(self, message: ReadMessage) -> frozenset[int]:
+        """The words of the negation cues of two words or more: "don't call me" asks for no
+        call, so its "call" is no evidence of one."""
+        return frozenset(
+            i
+            for hit in self.cues.find_all(message.keys)
+            if hit.end - hit.start > 1
+            for i in range(hit.start, hit.end)
+        )
+
     def negated_positions(self, message: ReadMessage, reach: bool = False) -> frozenset[int]:
         """Key positions that fall inside the scope of a negation cue.
 

@@ -61,7 +61,15 @@ class RoleRules:
         inside it ("collect my prescription") makes it the writer's own need.
         """
         keys = message.keys
-        if self.helper_service is None or not self.offer_cues.find_all(keys):
+        if self.helper_service is None:
+            return False
+        offers = [
+            hit
+            for hit in self.offer_cues.find_all(keys)
+            # "who can deliver coal?" asks; "members who can deliver" offers
+            if not (hit.start > 0 and keys[hit.start - 1] == "who" and message.starts_clause(hit.start - 1))
+        ]
+        if not offers:
             return False
         if self.request_cues.find_all(keys):
             return False

@@ -169,3 +169,16 @@ def test_each_offer_cue_is_evidence_of_an_offer_up_to_two() -> None:
     classifier = _tiny([volunteer, SHOP], language)
     assert classifier.classify("I have a van").intent is None  # one offer cue: 0.5
     assert classifier.classify("I have a van if anyone needs anything").intent == "volunteer"
+
+
+def test_the_word_model_does_not_route_a_service_the_message_turned_down() -> None:
+    services = [
+        {"id": "lift", "phrases": ["a lift"], "keywords": {"clinic": 0.6},
+         "examples": ["a lift to the clinic in sligo, I have no car"]},
+        {**SHOP, "examples": ["a few groceries from the village"]},
+    ]
+    language = {"stop_words": ["the", "in", "to", "have"], "negation": ["not"]}
+    classifier = _tiny(services, language)
+    assert classifier.classify("the clinic in sligo and no car").intent == "lift"
+    declined = classifier.classify("not a lift, the clinic in sligo and no car")
+    assert declined.intent is None, declined.evidence

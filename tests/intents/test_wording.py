@@ -29,6 +29,8 @@ def _check(classifier: Classifier, text: str, intents: tuple[str, ...]) -> None:
                      ("medical_transport",), id="what-im-short-of-is"),
         pytest.param("The oil came this morning, thank God. Now it's the groceries I'm stuck for",
                      ("groceries",), id="it-came-this-morning"),
+        pytest.param("the coal was delivered yesterday, thanks. Now it's my tablets I need collected",
+                     ("prescriptions",), id="was-delivered"),
         pytest.param("Mam wouldn't take dinners from anyone, no point. She'd love a chat on the phone though",
                      ("friendly_call",), id="wouldnt-take-no-point"),
         pytest.param("Dinners aren't needed, I can still cook fine, but the coal ran out",
@@ -72,6 +74,10 @@ def test_not_describing_a_need_cancels_nothing(
         pytest.param("hosp appt fri, no way in", ("medical_transport",), id="texting-hosp-appt"),
         pytest.param("she'd love a phone call once a week, and her coal is nearly gone",
                      ("friendly_call", "fuel_delivery"), id="a-regular-call-and-fuel"),
+        pytest.param("my hip op is next month and I won't be able to drive after it",
+                     ("medical_transport",), id="wont-be-able-to-drive-after"),
+        pytest.param("who can deliver a load of turf out to Bellacorick", ("fuel_delivery",),
+                     id="who-can-deliver-asks"),
     ],
 )
 def test_needs_heard_without_the_service_words(
@@ -107,6 +113,11 @@ def test_irish_shopping_volunteering_and_meals(
         pytest.param("I'd like to give my late husband's clothes to a charity shop", id="charity-shop"),
         pytest.param("Just want to say thank you to the lady who did Mam's shopping all winter",
                      id="thanks-for-past-help"),
+        pytest.param("thanks a million to the man who brought Dad's dinners all winter",
+                     id="thanks-a-million-to"),
+        pytest.param("please don't call me on the mobile, I never hear it. A text is best",
+                     id="dont-call-me-is-no-call"),
+        pytest.param("is there a grant for insulating the walls", id="insulating-is-not-insulin"),
     ],
 )
 def test_other_business_is_not_routed(classifier: Classifier, text: str) -> None:
