@@ -136,3 +136,28 @@ def test_a_hospital_named_park_is_not_a_parking_question(classifier: Classifier)
 
 def test_a_request_beside_an_opening_hours_question_is_still_routed(classifier: Classifier) -> None:
     _check(classifier, "Is the chemist open on Saturday? I need my tablets collected", ("prescriptions",))
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("there's food in the house but he can't be bothered cooking for one",
+                     ("hot_meals",), id="food-in-but-no-cooking"),
+        pytest.param("he misses the craic at the mart", ("friendly_call",), id="misses-the-craic"),
+        pytest.param("I've an endoscopy in Castlebar and they won't let me drive after the sedation",
+                     ("medical_transport",), id="procedure-and-not-let-drive"),
+        pytest.param("my son brings my shopping every Friday. It's the oil I'm worried about",
+                     ("fuel_delivery",), id="brings-my-shopping"),
+        pytest.param("we have heat and we have food, it's a lift to the clinic I need",
+                     ("medical_transport",), id="we-have-heat-and-food"),
+    ],
+)
+def test_more_needs_met_and_described(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    _check(classifier, text, intents)
+
+
+def test_thanks_passed_on_is_not_a_request(classifier: Classifier) -> None:
+    result = classifier.classify("the meals lady was so good to Dad, please thank her")
+    assert result.intent is None, result.evidence
