@@ -56,6 +56,8 @@ class _Tally:
     hits: list[tuple[str, frozenset[int], float, str]] = field(default_factory=list)
     refused: dict[str, set[int]] = field(default_factory=dict)
     other_business: list[tuple[frozenset[int], float]] = field(default_factory=list)
+    described: set[str] = field(default_factory=set)  # services a cue entry matched
+    phrase_weight: float = 1.0
 
     def decline(self, service: str, weight: float) -> None:
         self.declined[service] = self.declined.get(service, 0.0) + weight
@@ -145,6 +147,13 @@ class _Tally:
                     p for s, where, _, _ in self.hits if s == other for p in where
                 }
                 self.first[other] = min(self.spans[other])
+
+    def strongest(self, service: str) -> float:
+        """The weight of the service's strongest single piece of evidence (a need its cue
+        describes counts as a phrase, even on words already counted)."""
+        if service in self.described:
+            return self.phrase_weight
+        return max((w for s, _, w, _ in self.hits if s == service), default=0.0)
 
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
@@ -446,7 +455,7 @@ class Classifier:
     def _tally(self, message: ReadMessage, roles: RoleRules) -> _Tally:
         hits = self._terms.find_greedy(message.keys)
         negated = self._negation.negated_positions(message) | self._irish.frames(message)
-        tally = _Tally()
+        tally = _Tally(phrase_weight=self._thresholds.phrase_weight)
         helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
@@ -483,6 +492,7 @@ class Classifier:
                 if negated.intersection(match.covered):
                     tally.refuse(term, match.covered)
                     continue
+                tally.described.add(term.target)
                 if match.covered <= tally.spans.get(term.target, set()):
                     continue  # words already counted for this service
                 tally.add_cue(term, match)
@@ -555,7 +565,11 @@ class Classifier:
             needed = max(t.min_score, t.secondary_min_score, t.secondary_ratio * best_score)
             if scores[other] < needed:
                 break
-            if not tally.shares_words(best, other):  # a separate request, not the same words
+            if tally.shares_words(best, other):  # the same words, not a separate request
+                continue
+            # a second request says so at least once ("a lift", "a bag of coal"): weak words
+            # spread over a long story ("hospital", "doctor") only set the scene
+            if tally.strongest(other) >= t.min_score - 1e-9:
                 chosen.append(other)
         chosen.sort(key=lambda s: tally.first[s])
         return Classification(

@@ -73,10 +73,13 @@ class RoleRules:
             return False
         if self.request_cues.find_all(keys):
             return False
+        # "our group can collect prescriptions": the "our" of an offer cue is who offers
+        offering = {i for hit in offers for i in range(hit.start, hit.end)}
         for start, end in need_spans:
             for position in range(max(0, start - _POSSESSIVE_REACH), end):
                 if (
-                    keys[position] in self.possessive_keys
+                    position not in offering
+                    and keys[position] in self.possessive_keys
                     and message.clauses[position] == message.clauses[start]
                 ):
                     return False

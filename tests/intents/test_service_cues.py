@@ -182,3 +182,25 @@ def test_the_word_model_does_not_route_a_service_the_message_turned_down() -> No
     assert classifier.classify("the clinic in sligo and no car").intent == "lift"
     declined = classifier.classify("not a lift, the clinic in sligo and no car")
     assert declined.intent is None, declined.evidence
+
+
+def test_a_second_service_needs_one_piece_of_evidence_that_asks() -> None:
+    lift = {"id": "lift", "phrases": ["a lift"], "keywords": {"hospital": 0.6, "doctor": 0.3}}
+    fuel = {"id": "fuel", "phrases": ["fuel delivery"], "keywords": {"coal": 1.0, "oil": 1.0}}
+    classifier = _tiny([lift, fuel], {"thresholds": {"secondary_ratio": 0.3, "secondary_min_score": 0.75}})
+    story = classifier.classify("I was in hospital and the doctor let me home, the oil is gone, coal too")
+    assert story.intents == ("fuel",)  # "hospital" and "doctor" only set the scene
+    assert classifier.classify("a lift to hospital and a bag of coal").intents == ("lift", "fuel")
+
+
+def test_the_our_of_an_offer_cue_is_who_offers() -> None:
+    volunteer = {"id": "volunteer", "phrases": ["volunteer group"]}
+    chemist = {"id": "chemist", "keywords": {"prescriptions": 1.0}}
+    language = {
+        "helper_service": "volunteer",
+        "offer_cues": ["our group"],
+        "possessives": ["our", "my"],
+    }
+    classifier = _tiny([volunteer, chemist], language)
+    assert classifier.classify("our group collects prescriptions").intent == "volunteer"
+    assert classifier.classify("can you collect our prescriptions").intent == "chemist"
