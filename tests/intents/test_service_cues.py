@@ -204,3 +204,36 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
     classifier = _tiny([volunteer, chemist], language)
     assert classifier.classify("our group collects prescriptions").intent == "volunteer"
     assert classifier.classify("can you collect our prescriptions").intent == "chemist"
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("not a bite in the press since Tuesday", ("groceries",)),
+        ("I'm out of bread", ("groceries",)),
+        ("we're low on milk and the roads are too icy to drive to the shop", ("groceries",)),
+        ("we have no food in and mam can't get out", ("groceries",)),
+        ("I'm out of bread and my tablets are finished", ("groceries", "prescriptions")),
+        ("the car is gone and I have bloods in Castlebar next week", ("medical_transport",)),
+        ("since the cataract I'm not let drive and the follow up is in Sligo", ("medical_transport",)),
+        ("the press is empty and they took the licence off me, and I have the heart clinic on Friday",
+         ("groceries", "medical_transport")),
+        ("weeks go by without a knock on the door", ("friendly_call",)),
+        ("nobody knocks on the door anymore", ("friendly_call",)),
+        ("the range is out since this morning", ("fuel_delivery",)),
+        # "the fire is out" alone may be a fire put out, so it stays unrouted
+        ("the fire is out now, all grand", ()),
+        ("the range is out and I haven't seen anyone in a week", ("fuel_delivery", "friendly_call")),
+        # not needs: a refusal, other business, and a fire put out on purpose
+        ("no bread needed, just collect my prescription please", ("prescriptions",)),
+        ("I don't need the shopping done, I'm not out of bread", ()),
+        ("I'm not let park outside the library anymore, who do I complain to", ()),
+        ("when is the bin collection, I put the fire out before I left", ()),
+        ("the car was sold last week, how do I change the motor tax", ()),
+    ],
+)
+def test_shipped_file_hears_more_indirect_needs(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    result = classifier.classify(text)
+    assert tuple(sorted(result.intents)) == tuple(sorted(intents)), result.evidence
