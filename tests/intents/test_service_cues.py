@@ -224,7 +224,12 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         # "the fire is out" alone may be a fire put out, so it stays unrouted
         ("the fire is out now, all grand", ()),
         ("the range is out and I haven't seen anyone in a week", ("fuel_delivery", "friendly_call")),
+        ("the bag of spuds is finished and I can't get to the village", ("groceries",)),
+        ("I've nothing in for the weekend and can't get out", ("groceries",)),
+        ("the milk is finished and my tablets are gone", ("groceries", "prescriptions")),
+        ("since I moved here I don't know a soul", ("friendly_call",)),
         # not needs: a refusal, other business, and a fire put out on purpose
+        ("the bread gone stale in the bin, when is the collection", ()),
         ("no bread needed, just collect my prescription please", ("prescriptions",)),
         ("I don't need the shopping done, I'm not out of bread", ()),
         ("I'm not let park outside the library anymore, who do I complain to", ()),
