@@ -228,6 +228,10 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         ("I've nothing in for the weekend and can't get out", ("groceries",)),
         ("the milk is finished and my tablets are gone", ("groceries", "prescriptions")),
         ("since I moved here I don't know a soul", ("friendly_call",)),
+        ("I can't lift the bags anymore", ("groceries",)),
+        ("he's lost a stone since his wife passed, he's not eating right", ("hot_meals",)),
+        ("some days I don't open my mouth", ("friendly_call",)),
+        ("my only visitor is the district nurse", ("friendly_call",)),
         # not needs: a refusal, other business, and a fire put out on purpose
         ("the bread gone stale in the bin, when is the collection", ()),
         ("no bread needed, just collect my prescription please", ("prescriptions",)),
