@@ -232,7 +232,12 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         ("he's lost a stone since his wife passed, he's not eating right", ("hot_meals",)),
         ("some days I don't open my mouth", ("friendly_call",)),
         ("my only visitor is the district nurse", ("friendly_call",)),
+        ("there's ice on the inside of the windows", ("fuel_delivery",)),
+        ("I've been eating the last tin of beans and there's no more in the press", ("groceries",)),
+        ("mam's not up to cooking since the fall", ("hot_meals",)),
+        ("I've no energy for the shops since the flu", ("groceries",)),
         # not needs: a refusal, other business, and a fire put out on purpose
+        ("I'm too tired to fill in the planning form", ()),
         ("the bread gone stale in the bin, when is the collection", ()),
         ("no bread needed, just collect my prescription please", ("prescriptions",)),
         ("I don't need the shopping done, I'm not out of bread", ()),
