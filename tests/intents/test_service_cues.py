@@ -236,6 +236,10 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         ("I've been eating the last tin of beans and there's no more in the press", ("groceries",)),
         ("mam's not up to cooking since the fall", ("hot_meals",)),
         ("I've no energy for the shops since the flu", ("groceries",)),
+        ("I've the shopping done by my niece, it's the cooking I can't manage anymore", ("hot_meals",)),
+        ("the food's grand, my son drops it up, but I'd love someone to ring me of an evening",
+         ("friendly_call",)),
+        ("I'm sitting with a blanket over my knees all day", ("fuel_delivery",)),
         # not needs: a refusal, other business, and a fire put out on purpose
         ("I'm too tired to fill in the planning form", ()),
         ("the bread gone stale in the bin, when is the collection", ()),
