@@ -240,7 +240,12 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         ("the food's grand, my son drops it up, but I'd love someone to ring me of an evening",
          ("friendly_call",)),
         ("I'm sitting with a blanket over my knees all day", ("fuel_delivery",)),
+        ("I'm burning the chairs at this stage", ("fuel_delivery",)),
+        ("nobody to say good morning to", ("friendly_call",)),
+        ("I'd love someone to drop in for a cup of tea", ("friendly_call",)),
+        ("I can't be standing over a pot with my back", ("hot_meals",)),
         # not needs: a refusal, other business, and a fire put out on purpose
+        ("the council are burning paper at the recycling centre, is that allowed", ()),
         ("I'm too tired to fill in the planning form", ()),
         ("the bread gone stale in the bin, when is the collection", ()),
         ("no bread needed, just collect my prescription please", ("prescriptions",)),
