@@ -244,6 +244,11 @@ def test_the_our_of_an_offer_cue_is_who_offers() -> None:
         ("nobody to say good morning to", ("friendly_call",)),
         ("I'd love someone to drop in for a cup of tea", ("friendly_call",)),
         ("I can't be standing over a pot with my back", ("hot_meals",)),
+        ("the tablets are sorted, it's the bloods in Castlebar I can't get to", ("medical_transport",)),
+        ("it's the eye clinic I can't get to, the dinners are fine", ("medical_transport",)),
+        ("my appointment is on the 4th and I can't get there", ("medical_transport",)),
+        ("I was at the clinic on Tuesday and now I can't get to the shops with the boot on", ("groceries",)),
+        ("I have the shopping in but I can't stand at the cooker", ("hot_meals",)),
         # not needs: a refusal, other business, and a fire put out on purpose
         ("the council are burning paper at the recycling centre, is that allowed", ()),
         ("I'm too tired to fill in the planning form", ()),
