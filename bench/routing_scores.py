@@ -23,10 +23,12 @@ from intents.evaluation import evaluate  # noqa: E402
 
 DATA = REPO / "tests" / "intents" / "data"
 SETS = [
-    "round2_everyday", "round2_safety", "round2_hard", "round2_irish", "classify_dev",
-    "heldout", "probe", "blind", "blind2", "blind3", "realistic", "safety_dev", "safety_dev2",
-    "safety_dev3", "irish_check", "round3_general", "round3_safety", "round3_hard", "round3_irish",
-    "safety_heldout", "safety2_heldout",
+    "round2_everyday", "round2_safety", "round2_hard", "round2_irish", "round3_general",
+    "round3_safety", "round3_hard", "round3_irish", "classify_dev", "classify_holdout",
+    "accuracy_dev", "accuracy_dev2", "accuracy_heldout", "heldout", "probe", "blind", "blind2",
+    "blind3", "realistic", "safety_dev", "safety_dev2", "safety_dev3", "safety_heldout",
+    "safety2_heldout", "irish_check", "irish_dev", "irish_dev2", "irish_dev3", "irish_dev4",
+    "irish_dev5",
 ]
 
 

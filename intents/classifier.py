@@ -18,7 +18,7 @@ from intents.lexicon import Lexicon, Respeller
 from intents.message import ReadMessage
 from intents.model import NONE as MODEL_NONE
 from intents.model import NaiveBayes, features
-from intents.negation import NegationRules
+from intents.negation import NegationRules, declined_clauses
 from intents.normalise import words
 from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 from intents.result import EMERGENCY, Classification
@@ -54,12 +54,26 @@ class _Tally:
     # Evidence for services the message turns down ("not the shopping", "the oil is grand"):
     # with a service clearly declined, what is left is what the message asks for.
     declined: dict[str, float] = field(default_factory=dict)
+    # Each piece of evidence: (service, the words it covers, its weight, its text); and where
+    # each service was turned down ("not the shopping").
+    hits: list[tuple[str, frozenset[int], float, str]] = field(default_factory=list)
+    refused: dict[str, set[int]] = field(default_factory=dict)
+    other_business: list[tuple[frozenset[int], float]] = field(default_factory=list)
+    described: set[str] = field(default_factory=set)  # services a cue entry matched
+    phrase_weight: float = 1.0
 
     def decline(self, service: str, weight: float) -> None:
         self.declined[service] = self.declined.get(service, 0.0) + weight
 
-    def declined_clearly(self, enough: float) -> bool:
-        return any(weight >= enough for weight in self.declined.values())
+    def refuse(self, term: Term, positions: Iterable[int]) -> None:
+        """A service named where the message turns it down ("not the shopping")."""
+        self.evidence.setdefault("not:" + term.target, []).append(term.text)
+        self.decline(term.target, term.weight)
+        self.refused.setdefault(term.target, set()).update(positions)
+
+    def declined_clearly(self, enough: float, besides: str | None = None) -> bool:
+        """Another service than ``besides`` was clearly turned down (with ``enough`` evidence)."""
+        return any(w >= enough for s, w in self.declined.items() if s != besides)
 
     def keep_only_after(self, position: int) -> None:
         """Drop services named only before ``position`` when some service is named after it."""
@@ -70,17 +84,79 @@ class _Tally:
             self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
             self.decline(service, self.scores.pop(service))
 
-    def drop_satisfied(self, satisfied: frozenset[int], enough: float) -> None:
-        """Drop services named only in already-met clauses, when another is asked for elsewhere
-        with at least ``enough`` evidence."""
-        met = [s for s, spans in self.spans.items() if spans and spans <= satisfied]
-        wanted = [s for s in self.scores if s not in met and self.scores[s] >= enough]
+    def by_clause(
+        self, clauses: tuple[int, ...], enough: float
+    ) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
+        """(clause -> services with at least ``enough`` evidence there, clause -> services
+        turned down there). A weak word ("delivered", 0.3) does not name a service."""
+        weights: dict[int, dict[str, float]] = {}
+        pieces = [*self.hits, *((OUT_OF_SCOPE, where, w, "") for where, w in self.other_business)]
+        for service, positions, weight, _ in pieces:
+            for clause in {clauses[p] for p in positions}:
+                row = weights.setdefault(clause, {})
+                row[service] = row.get(service, 0.0) + weight
+        named = {
+            c: frozenset(s for s, w in row.items() if w >= enough - 1e-9)
+            for c, row in weights.items()
+        }
+        refused: dict[int, set[str]] = {}
+        for service, where in self.refused.items():
+            for position in where:
+                refused.setdefault(clauses[position], set()).add(service)
+        return (
+            {c: found for c, found in named.items() if found},
+            {c: frozenset(v) for c, v in refused.items()},
+        )
+
+    def drop_declined(self, declined: frozenset[int], enough: float, least: float) -> None:
+        """Drop the services a message turns down or says are seen to: those with evidence in
+        ``declined`` words and less than ``least`` anywhere else ("the shopping isn't the
+        problem, proper dinners delivered would be safer": "delivered" alone is not asking for
+        shopping), when another service has at least ``enough`` evidence elsewhere."""
+        inside: dict[str, float] = {}
+        for service, positions, weight, _ in self.hits:
+            if positions and positions <= declined:
+                inside[service] = inside.get(service, 0.0) + weight
+        outside = {s: score - inside.get(s, 0.0) for s, score in self.scores.items()}
+        met = [s for s in self.scores if s in inside and outside[s] < least - 1e-9]
+        wanted = [s for s in self.scores if s not in met and outside[s] >= enough - 1e-9]
         if not met or not wanted:
             return
         for service in met:
-            if service in self.scores:
-                self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
-                self.decline(service, self.scores.pop(service))
+            self.evidence.setdefault("not:" + service, []).extend(self.evidence.pop(service, []))
+            self.decline(service, self.scores.pop(service))
+
+    def explain(self, service: str, covered: frozenset[int], below: float) -> None:
+        """A need described in full (a cue of ``service``) explains the weak words of other
+        services inside it: "eating cornflakes for her tea" is a meal, not a shopping list."""
+        for hit in list(self.hits):
+            other, positions, weight, text = hit
+            if other == service or weight >= below or not positions <= covered:
+                continue
+            self.hits.remove(hit)
+            mine = self.evidence.get(other, [])
+            if text in mine:
+                mine.remove(text)
+                if not mine:
+                    del self.evidence[other]
+            self.evidence.setdefault("explained:" + other, []).append(text)
+            self.scores[other] -= weight
+            if self.scores[other] <= 1e-9:
+                del self.scores[other]
+                self.spans.pop(other, None)
+                self.first.pop(other, None)
+            else:
+                self.spans[other] = {
+                    p for s, where, _, _ in self.hits if s == other for p in where
+                }
+                self.first[other] = min(self.spans[other])
+
+    def strongest(self, service: str) -> float:
+        """The weight of the service's strongest single piece of evidence (a need its cue
+        describes counts as a phrase, even on words already counted)."""
+        if service in self.described:
+            return self.phrase_weight
+        return max((w for s, _, w, _ in self.hits if s == service), default=0.0)
 
     def shares_words(self, a: str, b: str) -> bool:
         """True when one service's evidence lies entirely within the other's words."""
@@ -90,15 +166,18 @@ class _Tally:
     def add_cue(self, term: Term, match: CueMatch[Term]) -> None:
         """A cue entry: it covers the words its parts matched, which need not be adjacent."""
         self.scores[term.target] = self.scores.get(term.target, 0.0) + term.weight
-        self.first[term.target] = min(self.first.get(term.target, match.start), match.start)
+        at = match.anchor if match.anchor >= 0 else match.start
+        self.first[term.target] = min(self.first.get(term.target, at), at)
         self.spans.setdefault(term.target, set()).update(match.covered)
         self.evidence.setdefault(term.target, []).append(term.text)
+        self.hits.append((term.target, match.covered, term.weight, term.text))
 
     def add(self, term: Term, hit: Hit[Term], weight: float) -> None:
         self.scores[term.target] = self.scores.get(term.target, 0.0) + weight
         self.first.setdefault(term.target, hit.start)
         self.spans.setdefault(term.target, set()).update(range(hit.start, hit.end))
         self.evidence.setdefault(term.target, []).append(term.text)
+        self.hits.append((term.target, frozenset(range(hit.start, hit.end)), weight, term.text))
 
 
 class Classifier:
@@ -236,6 +315,20 @@ class Classifier:
             if feats:
                 docs.append((feats, label, weight))
 
+        # A family shared with emergencies, acts, other matters or another service's cues
+        # ("<someone>": he, she, mam ...) says nothing about which service is wanted.
+        emergency = language.emergency
+        shared_entries = [
+            *emergency.danger, *emergency.self_harm, *emergency.danger_alone, *emergency.weak,
+            *(e for _, entries in (*language.acts, *language.topics) for e in entries),
+        ]
+        shared = {name for entry in shared_entries for name in family_references(entry)}
+        owners: dict[str, set[str]] = {}
+        for service in vocabulary.services:
+            for cue in service.cues:
+                for name in family_references(cue):
+                    owners.setdefault(name, set()).add(service.id)
+        shared |= {name for name, ids in owners.items() if len(ids) > 1}
         for service in vocabulary.services:
             for phrase in service.phrases:
                 add(phrase, service.id, self._thresholds.phrase_weight)
@@ -245,6 +338,8 @@ class Classifier:
                 add(example, service.id, self._thresholds.phrase_weight)
             for cue in service.cues:
                 for name in family_references(cue):
+                    if name in shared:
+                        continue
                     for phrase in families.get(name, ()):
                         add(phrase, service.id, 0.5)
         for term, weight in language.out_of_scope:
@@ -313,19 +408,42 @@ class Classifier:
                     text, None, possible_emergency=weak is not None, topic=first.name,
                     evidence=_with_weak({"topic": (first.entry,)}, weak),
                 )
-        tally = self._tally(message, self._irish.roles if irish else self._roles)
+        roles = self._irish.roles if irish else self._roles
+        tally = self._tally(message, roles)
         only_from = self._negation.only_from(message)
         if only_from is not None:
             tally.keep_only_after(only_from)
-        satisfied = self._negation.satisfied_positions(message)
-        if satisfied:
-            tally.drop_satisfied(satisfied, self._thresholds.contrast_min_score)
+        if len(tally.scores) > 1 or (tally.scores and tally.out_of_scope):
+            self._drop_declined(message, tally, roles)
         result = self._decide(text, tally, weak)
         if result.intent is None and not result.candidates:
             result = self._matter(message, result, asks="?" in cut)
             if result.act is None and result.topic is None and not tally.out_of_scope:
                 return self._ask_model(message, result)
         return result
+
+    def _drop_declined(self, message: ReadMessage, tally: _Tally, roles: RoleRules) -> None:
+        """A service the message turns down or says is seen to gives way to one it asks for."""
+        parts = self._negation.parts(message)
+        requests = [(hit.start, hit.end) for hit in roles.asking(message.keys)]
+        satisfied = self._negation.satisfied_clauses(message, requests, parts)
+        reach = self._negation.negated_positions(message, reach=True) | self._irish.frames(message)
+        if not satisfied and not tally.refused and not reach:
+            return
+        asking = {parts[start] for start, _ in requests} | {
+            part for part, clause in zip(parts, message.clauses) if clause in message.questions
+        }
+        named, refused = tally.by_clause(parts, self._thresholds.contrast_min_score)
+        declined = declined_clauses(satisfied, named, refused, frozenset(asking))
+        positions = frozenset(reach | {i for i, part in enumerate(parts) if part in declined})
+        # other business that a later "all fine" speaks of ("it was only the bin, all fine"), or
+        # that is turned down, is not what the message is about ("the road is full of potholes"
+        # still is)
+        aside = reach | {i for i, part in enumerate(parts) if part in declined - satisfied}
+        tally.out_of_scope -= sum(w for where, w in tally.other_business if where <= aside)
+        t = self._thresholds
+        if len(tally.scores) > 1:
+            tally.drop_declined(positions, t.contrast_min_score, t.min_score)
 
     def _ask_model(self, message: ReadMessage, result: Classification) -> Classification:
         """Nothing routed, no act, no other matter: when the rules saw too little of a service
@@ -339,6 +457,7 @@ class Classifier:
             or guess.probability < t.model_min_probability
             or guess.known < t.model_min_words
             or not result.scores.get(guess.label)  # the rules saw some sign of it too
+            or ("not:" + guess.label) in result.evidence  # and the message did not turn it down
         ):
             return result
         why = "word model: " + ", ".join(guess.words) + f" ({guess.probability:.0%})"
@@ -364,27 +483,30 @@ class Classifier:
     def _tally(self, message: ReadMessage, roles: RoleRules) -> _Tally:
         hits = self._terms.find_greedy(message.keys)
         negated = self._negation.negated_positions(message) | self._irish.frames(message)
-        tally = _Tally()
+        tally = _Tally(phrase_weight=self._thresholds.phrase_weight)
         helper = roles.helper_service
         need_spans: list[tuple[int, int]] = []
         helper_hits: list[tuple[Term, Hit[Term], float]] = []
-        neutral: set[int] = set()  # "ring me back": words that count for nothing
+        neutral: set[int] = set(self._negation.cue_words(message))  # "ring me back", "don't
+        # call me": words that count for nothing
         for hit in hits:
             span = range(hit.start, hit.end)
             hit_keys = message.keys[hit.start : hit.end]
             corrected = message.any_corrected(hit.start, hit.end)
             factor = self._thresholds.fuzzy_penalty if corrected else 1.0
+            if neutral.issuperset(span):
+                continue
             for term in hit.payloads:
                 if term.target == NEUTRAL:
                     neutral.update(span)
                     continue
                 if negated.intersection(span):
-                    tally.evidence.setdefault("not:" + term.target, []).append(term.text)
-                    tally.decline(term.target, term.weight)
+                    tally.refuse(term, span)
                     continue
                 weight = term.weight * factor
                 if term.target == OUT_OF_SCOPE:
                     tally.out_of_scope += weight
+                    tally.other_business.append((frozenset(span), weight))
                 elif term.target == helper and roles.names_helper(hit_keys):
                     helper_hits.append((term, hit, weight))
                 else:
@@ -396,16 +518,21 @@ class Classifier:
             for match in self._service_cues.find(message.keys, skip):
                 term = match.payload
                 if negated.intersection(match.covered):
-                    tally.evidence.setdefault("not:" + term.target, []).append(term.text)
-                    tally.decline(term.target, term.weight)
+                    tally.refuse(term, match.covered)
                     continue
+                tally.described.add(term.target)
+                if match.covered <= tally.spans.get(term.target, set()):
+                    continue  # words already counted for this service
                 tally.add_cue(term, match)
+                tally.explain(term.target, match.covered, self._thresholds.min_score)
                 if term.target != helper:
                     need_spans.append((match.start, match.end))
         others = sum(s for svc, s in tally.scores.items() if svc != helper)
         if helper is not None and roles.is_offer(message, need_spans):
             # "I could deliver meals to people": the needs named are what the writer offers.
-            bonus = self._thresholds.offer_bonus
+            # Each offer cue ("I have a jeep", "if anyone needs") is evidence, up to two.
+            offers = len(self._offer_starts(message, roles))
+            bonus = self._thresholds.offer_bonus * min(offers, 2)
             for term, hit, weight in helper_hits:
                 tally.add(term, hit, weight)
             offered = others + bonus
@@ -421,6 +548,18 @@ class Classifier:
                 tally.add(term, hit, weight)
         return tally
 
+    @staticmethod
+    def _offer_starts(message: ReadMessage, roles: RoleRules) -> set[int]:
+        """Where distinct offer cues start (nested ones count once)."""
+        hits = sorted(roles.offer_cues.find_all(message.keys), key=lambda h: (h.start, -h.end))
+        starts: set[int] = set()
+        end = -1
+        for hit in hits:
+            if hit.start >= end:
+                starts.add(hit.start)
+                end = hit.end
+        return starts
+
     # -- decision -----------------------------------------------------------------------------
     def _decide(self, text: str, tally: _Tally, weak: str | None) -> Classification:
         t = self._thresholds
@@ -431,7 +570,10 @@ class Classifier:
         best_score = scores[ranked[0]] if ranked else 0.0
         # "the oil is grand, it's getting to the clinic": with a service clearly turned down,
         # weaker evidence for another is enough.
-        least = t.contrast_min_score if tally.declined_clearly(t.min_score) else t.min_score
+        leader = ranked[0] if ranked else None
+        least = (
+            t.contrast_min_score if tally.declined_clearly(t.min_score, leader) else t.min_score
+        )
         if not ranked or best_score < least or tally.out_of_scope >= best_score:
             return Classification(
                 text, None, score=best_score, possible_emergency=possible,
@@ -451,7 +593,11 @@ class Classifier:
             needed = max(t.min_score, t.secondary_min_score, t.secondary_ratio * best_score)
             if scores[other] < needed:
                 break
-            if not tally.shares_words(best, other):  # a separate request, not the same words
+            if tally.shares_words(best, other):  # the same words, not a separate request
+                continue
+            # a second request says so at least once ("a lift", "a bag of coal"): weak words
+            # spread over a long story ("hospital", "doctor") only set the scene
+            if tally.strongest(other) >= t.min_score - 1e-9:
                 chosen.append(other)
         chosen.sort(key=lambda s: tally.first[s])
         return Classification(

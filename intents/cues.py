@@ -83,6 +83,9 @@ class CueMatch(Generic[T]):
     start: int
     end: int
     covered: frozenset[int] = frozenset()  # every word any of its parts matched
+    # where the need is named: the last part of an in-order entry ("could someone ... ring
+    # her" is asked where "ring her" is), else the start
+    anchor: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +186,10 @@ class CueSet(Generic[T]):
                     continue
                 covered = frozenset(i for s in chosen for i in range(s[0], s[1]))
                 matches.append(
-                    CueMatch(entry.payload, entry.text, chosen[0][0], chosen[-1][1], covered)
+                    CueMatch(
+                        entry.payload, entry.text, chosen[0][0], chosen[-1][1], covered,
+                        chosen[-1][0],
+                    )
                 )
                 continue
             near = [spans for p, spans in parts.items() if p not in entry.anywhere]
@@ -196,7 +202,7 @@ class CueSet(Generic[T]):
             covered = frozenset(
                 i for spans in parts.values() for start, end in spans for i in range(start, end)
             )
-            matches.append(CueMatch(entry.payload, entry.text, span[0], span[1], covered))
+            matches.append(CueMatch(entry.payload, entry.text, span[0], span[1], covered, span[0]))
         return matches
 
 

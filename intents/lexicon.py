@@ -60,6 +60,10 @@ class Lexicon:
         self._spellings = {
             stem(wrong): tuple(stem(w) for w in words(right)) for wrong, right in spellings.items()
         }
+        # A vocabulary word whose stem happens to be a listed misspelling keeps its own meaning:
+        # "range" (a stove) shares the stem "rang" with "rang: ring" but is not a phone call.
+        self._spelled_words = frozenset(w for wrong in spellings for w in words(wrong))
+        self._known_words = frozenset(w for phrase in known for w in words(phrase))
         self._min_fuzzy = fuzzy_min_length
         # Typos are compared with the stems and with the whole words they come from, because
         # a slip can hide the ending the stemmer needs ("shoppng" is one slip from "shopping"
@@ -112,7 +116,9 @@ class Lexicon:
 
     def _read(self, word: str) -> Reading:
         key = stem(word)
-        if key in self._spellings:
+        if key in self._spellings and (
+            word in self._spelled_words or word not in self._known_words
+        ):
             return Reading(self._spellings[key])
         if key in self._known_keys or key in self._common or not word.isalpha():
             return Reading((key,))

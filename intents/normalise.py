@@ -51,14 +51,23 @@ def tokenise(text: str) -> list[Token]:
 
 def word_clauses(text: str) -> list[tuple[str, int]]:
     """``tokenise`` as plain (text, clause) pairs: what the classifier reads, built faster."""
+    return clauses_and_questions(text)[0]
+
+
+def clauses_and_questions(text: str) -> tuple[list[tuple[str, int]], frozenset[int]]:
+    """(text, clause) pairs, and the clauses that end in a question mark ("does the group do
+    meals?" asks; it does not say the meals are seen to)."""
     pairs: list[tuple[str, int]] = []
+    questions: set[int] = set()
     clause = 0
     for piece in _PIECE.findall(fold(strip_prefixes(text))):  # "an t-ospidéal", "m'athair"
         if piece[0].isalnum():
             pairs.append((piece, clause))
         elif pairs and pairs[-1][1] == clause:
+            if "?" in piece:
+                questions.add(clause)
             clause += 1
-    return pairs
+    return pairs, frozenset(questions)
 
 
 def words(text: str) -> list[str]:

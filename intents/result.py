@@ -25,7 +25,8 @@ class Classification:
     ``score`` is the evidence for ``intent`` (the sum of its matched phrase and keyword weights;
     a service needs ``min_score``, 0.75 by default) and 1.0 for emergencies. ``scores`` holds
     every service's evidence and ``evidence`` the vocabulary entries that matched (keys
-    ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help).
+    ``not:ID`` and ``offer:ID`` for negated words and for needs that were offered as help, and
+    ``explained:ID`` for weak words of a service inside a need another service's cue describes).
     ``possible_emergency`` is True when a weak or ambiguous danger cue was found that is not
     an emergency ("someone is at the back door and it's dark"): lead with "If someone is in
     danger now, ring 112 or 999" and still give the best service. Never set for emergencies.

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from intents.message import ReadMessage
-from intents.phrase_index import PhraseIndex, phrase_keys
+from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 
+# request cues that may only say whose the need is ("for me", "they bring me the groceries")
+_WHOSE = frozenset({"for", "to", "bring", "get"})
 _POSSESSIVE_REACH = 3  # "my" counts for a need up to this many words before it ("my mam's tablets")
 
 
@@ -47,6 +49,11 @@ class RoleRules:
         """True when a matched phrase only names a helper ("volunteer"), not a wish to be one."""
         return bool(self.helper_keys) and all(key in self.helper_keys for key in keys)
 
+    def asking(self, keys: tuple[str, ...]) -> list[Hit[str]]:
+        """Request cues that ask ("can someone", "I need"), not those that may only say whose
+        the need is ("for me", "bring me": "they bring me the groceries" asks for nothing)."""
+        return [hit for hit in self.request_cues.find_all(keys) if keys[hit.start] not in _WHOSE]
+
     def is_offer(self, message: ReadMessage, need_spans: Iterable[tuple[int, int]]) -> bool:
         """An offer cue, and nothing that says the writer is the one in need.
 
@@ -54,14 +61,25 @@ class RoleRules:
         inside it ("collect my prescription") makes it the writer's own need.
         """
         keys = message.keys
-        if self.helper_service is None or not self.offer_cues.find_all(keys):
+        if self.helper_service is None:
+            return False
+        offers = [
+            hit
+            for hit in self.offer_cues.find_all(keys)
+            # "who can deliver coal?" asks; "members who can deliver" offers
+            if not (hit.start > 0 and keys[hit.start - 1] == "who" and message.starts_clause(hit.start - 1))
+        ]
+        if not offers:
             return False
         if self.request_cues.find_all(keys):
             return False
+        # "our group can collect prescriptions": the "our" of an offer cue is who offers
+        offering = {i for hit in offers for i in range(hit.start, hit.end)}
         for start, end in need_spans:
             for position in range(max(0, start - _POSSESSIVE_REACH), end):
                 if (
-                    keys[position] in self.possessive_keys
+                    position not in offering
+                    and keys[position] in self.possessive_keys
                     and message.clauses[position] == message.clauses[start]
                 ):
                     return False

@@ -53,21 +53,34 @@ def test_plain_requests_raise_no_possible_emergency(path: Path, classifier: Clas
     assert not flagged
 
 
-# Routing on the round-2 sets after the classify work (studied, not blind: regression guards, a
-# little below the figures reached; classify_dev is the classify engineer's own wording).
+# Routing on the round-2 and round-3 sets after the accuracy work (studied, not blind: regression
+# guards, a little below the figures reached; classify_dev, classify_holdout and accuracy_dev* are
+# the engineers' own wording). Reached: round2_everyday 100/100/97.5%, round2_safety
+# 99.2/100/100%, round2_hard 96.2/94.4/100%, round3_general 99.4/100/100%, round3_safety
+# 96.3/100/81.5% (its out-of-scope misses are false emergencies), round3_hard 96.2/100/100%,
+# round3_irish 98.1/100/100%, classify_dev 98.3/100/100%, classify_holdout 97.6/100/97.2%,
+# accuracy_dev 96.6/100/92.9%, accuracy_dev2 100/100/88.9%.
 ROUTING_FLOORS = [
-    pytest.param("round2_everyday", 0.95, 0.95, 0.92, id="round2_everyday"),
-    pytest.param("round2_safety", 0.93, 0.95, 0.75, id="round2_safety"),
-    pytest.param("round2_hard", 0.85, 0.85, 0.95, id="round2_hard"),
-    pytest.param("classify_dev", 0.88, 0.9, 0.95, id="classify_dev"),
+    pytest.param("round2_everyday", 0.98, 0.95, 0.95, id="round2_everyday"),
+    pytest.param("round2_safety", 0.97, 0.95, 0.93, id="round2_safety"),
+    pytest.param("round2_hard", 0.94, 0.91, 0.97, id="round2_hard"),
+    pytest.param("round3_general", 0.97, 0.93, 0.97, id="round3_general"),
+    pytest.param("round3_safety", 0.94, 0.75, 0.77, id="round3_safety"),
+    pytest.param("round3_hard", 0.94, 0.95, 0.97, id="round3_hard"),
+    pytest.param("round3_irish", 0.95, 0.95, 0.95, id="round3_irish"),
+    pytest.param("classify_dev", 0.96, 0.95, 0.96, id="classify_dev"),
+    pytest.param("classify_holdout", 0.95, 0.93, 0.94, id="classify_holdout"),
+    pytest.param("accuracy_dev", 0.94, 0.9, 0.9, id="accuracy_dev"),
+    pytest.param("accuracy_dev2", 0.97, 0.9, 0.85, id="accuracy_dev2"),
 ]
 
 
 @pytest.mark.parametrize(("name", "in_scope", "multi", "out_of_scope"), ROUTING_FLOORS)
-def test_round2_routing_does_not_slip(
+def test_routing_does_not_slip(
     name: str, in_scope: float, multi: float, out_of_scope: float, classifier: Classifier
 ) -> None:
-    report = evaluate(load_cases(DATA / f"{name}_messages.yaml"), classifier.classify, classifier.services)
+    cases = load_cases(DATA / f"{name}_messages.yaml", frozenset())  # Irish cases too
+    report = evaluate(cases, classifier.classify, classifier.services)
     misses = [o.case.text for o in report.misses]
     assert report.groups["in_scope"].rate >= in_scope, misses
     assert report.groups["multi"].rate >= multi, misses

@@ -51,6 +51,19 @@ def test_listed_spellings_are_used(lexicon: Lexicon) -> None:
     assert lexicon.read("farmacy").keys == ("pharmacy",)
 
 
+def test_a_vocabulary_word_is_not_read_as_a_spelling_that_shares_its_stem() -> None:
+    # "range" and "rang" share the stem "rang"; only "rang" is the listed past tense of "ring".
+    lexicon = Lexicon(
+        known=["range", "ring", "stove"],
+        content=["range", "ring", "stove"],
+        spellings={"rang": "ring"},
+        common_words=[],
+        fuzzy_min_length=5,
+    )
+    assert lexicon.read("rang").keys == ("ring",)
+    assert lexicon.read("range").keys == ("rang",)
+
+
 @pytest.mark.parametrize("word", ["means", "would"])
 def test_common_words_are_never_corrected(lexicon: Lexicon, word: str) -> None:
     assert not lexicon.read(word).corrected

@@ -64,3 +64,54 @@ def test_classifier_respects_negation(classifier: Classifier, text: str, intent:
     assert result.intent == intent, result
     if intent:
         assert result.intents == (intent,)
+
+
+def test_reach_runs_to_the_end_of_the_clause(rules: NegationRules) -> None:
+    lexicon = Lexicon([], [], {}, [], 5)
+    message = ReadMessage.read("not really all that keen on the hot dinners, turf please", lexicon)
+    reached = [message.keys[i] for i in sorted(rules.negated_positions(message, reach=True))]
+    assert reached[-2:] == ["hot", "dinner"]
+    assert "turf" not in reached
+    assert "dinner" not in negated_words(rules, "not really all that keen on the hot dinners")
+
+
+# A service the message turns down or says is seen to gives way to the one it asks for, even
+# when the words are far from the "not", go on in the next clause, or are only weakly repeated.
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        pytest.param("not really all that keen on the hot dinners, could someone bring a bag of turf",
+                     ("fuel_delivery",), id="declined-beyond-the-negation-scope"),
+        pytest.param("I'm grand for turf, my nephew brings the briquettes out every month. "
+                     "Could someone collect my inhaler?", ("prescriptions",),
+                     id="next-clause-goes-on-about-the-met-need"),
+        pytest.param("Mam has meals on wheels five days a week, that side of it is sorted. "
+                     "Could someone ring her for a chat?", ("friendly_call",),
+                     id="satisfied-clause-speaks-of-the-one-before"),
+        pytest.param("The shopping is sorted; it's dinners delivered to the door she needs",
+                     ("hot_meals",), id="a-weak-word-elsewhere-does-not-keep-it"),
+        pytest.param("a lift to the clinic on Monday, and could someone collect my blood pressure tablets",
+                     ("medical_transport", "prescriptions"), id="a-request-is-not-a-satisfied-cue"),
+        pytest.param("I'd like to volunteer myself, and does the group bring dinners? "
+                     "My aunt could do with them", ("volunteer_groups", "hot_meals"),
+                     id="a-question-is-not-a-satisfied-cue"),
+        pytest.param("He can't cook for himself, and the coal is gone too",
+                     ("hot_meals", "fuel_delivery"), id="cant-before-a-satisfied-cue-is-a-need"),
+        pytest.param("Her tablets are all sorted, it's getting her to the physio that's hard",
+                     ("medical_transport",), id="getting-her-is-not-gets-her"),
+        pytest.param("my son does the cooking but I can't get out to the shop", ("groceries",),
+                     id="met-only-up-to-but"),
+        pytest.param("the coal is grand it's getting to the shop that's hard", ("groceries",),
+                     id="met-only-up-to-its"),
+        pytest.param("I've to get the tablets from the chemist, and the coal is gone",
+                     ("prescriptions", "fuel_delivery"), id="to-get-the-is-not-gets-the"),
+        pytest.param("I get out to the shop most days, but she'd love someone to ring her",
+                     ("friendly_call",), id="i-get-out-to-the-shop"),
+        pytest.param("the dinners aren't the problem the shopping is, she'd love the messages done",
+                     ("groceries",), id="two-named-where-one-is-met"),
+    ],
+)
+def test_a_declined_service_gives_way(
+    classifier: Classifier, text: str, intents: tuple[str, ...]
+) -> None:
+    assert classifier.classify(text).intents == intents

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from intents import normalise
-from intents.normalise import fold, stem, tokenise, words
+from intents.normalise import clauses_and_questions, fold, stem, tokenise, words
 from routing import text as routing_text
 
 
@@ -94,3 +94,9 @@ def test_intents_fold_matches_the_full_unicode_path(text: str) -> None:
 @given(_TEXT)
 def test_routing_fold_matches_the_full_unicode_path(text: str) -> None:
     assert routing_text.fold(text) == _full_routing_fold(text)
+
+
+def test_clauses_ending_in_a_question_mark_are_known() -> None:
+    pairs, questions = clauses_and_questions("I'd like to help. Does the group do meals? My uncle would")
+    assert [clause for _, clause in pairs][-1] == 2
+    assert questions == frozenset({1})
