@@ -228,7 +228,8 @@ async def test_teaching_a_phrase_previews_saves_and_the_next_message_routes(
     assert "examples all routed correctly" in html
     assert "2 of 3 recorded messages would now go elsewhere" in html
     assert "+  - {text: &#34;walk the dog&#34;, expect: volunteer_groups}" in html
-    assert "give a helping hand, walk the dog]" in html  # the phrase, in the service's list
+    # the phrase, added at the end of the service's list (a "+" line of the diff)
+    assert re.search(r"\n\+ [^\n]*, walk the dog\]\n", html), html
     assert "Today this phrase goes to: no service" in html
     assert "After the change it goes to: Local volunteer groups" in html
     base = re.search(r'name="base" value="([0-9a-f]{64})"', html)
