@@ -1,0 +1,56 @@
+"""English emergency wordings added on the safety3 branch (issue 13), each checked with
+wording of its own (not the dev batch's), both ways: the danger is caught, and the ordinary
+wording that shares its words is not an emergency."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.classifier import Classifier
+from intents.result import EMERGENCY
+
+DANGER = {
+    "down-silent": "grandad is lying at the end of the stairs and he hasn't said a word",
+    "no-reply-call": "she's in the armchair and doesn't react when I shake her",
+    "breath-stops": "my father's breathing keeps stopping, he's asleep in the bed",
+    "blue-shade": "the little one has gone a purple colour",
+    "hear-intruder": "I can hear footsteps on the landing and there's no one else home, I'm terrified",
+    "hear-downstairs": "heard voices downstairs at 4am",
+    "face-odd": "her face looks strange and she suddenly can't lift the cup",
+    "chest-killing": "my chest is killing me and I'm all clammy",
+    "dementia-gone": "my mother has alzheimers and she disappeared out the back door, it's getting dark",
+    "confused-out": "granda's confused and he left the house hours ago, no sign",
+    "flood-bed": "the water is coming into the house and my father is bedridden",
+    "keep-living": "I don't want to keep living, I'm so tired",
+    "staring": "dad is staring at the ceiling and won't answer me at all",
+    "reason-living": "what reason have I to keep living",
+}
+ORDINARY = {
+    "habit-get": ("I get a tight chest on the cold mornings, can someone bring my groceries", "groceries"),
+    "gp-aware": ("he's short of breath on the hill, the GP is aware, he'd like a hot dinner", "hot_meals"),
+    "what-if": ("how would I know if my husband is having a heart attack", None),
+    "not-suicidal": ("I'm not suicidal, just very lonely, could someone phone me", "friendly_call"),
+    "overdose-info": ("is there overdose awareness training for volunteers", "volunteer_groups"),
+    "pet": ("my cat collapsed and died last night, I'm heartbroken and would like a chat", "friendly_call"),
+    "keep-living-in": ("I don't want to keep living in the cold, can oil be delivered", "fuel_delivery"),
+    "hair-grey": ("my hair has gone grey from worry, would love a friendly call", "friendly_call"),
+    "hear-radio": ("I heard on the radio someone in the council is starting lifts to the clinic", "medical_transport"),
+    "hear-voice": ("I'm on my own since Tom died, I'd love to hear someone's voice in the house", "friendly_call"),
+    "bed-flu": ("I'm stuck in bed with the flu, could someone come up with a bit of shopping", "groceries"),
+    "ring-no-answer": ("mam doesn't answer when I ring her, could a volunteer call in for a chat", "friendly_call"),
+    "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
+}
+
+
+@pytest.mark.parametrize("text", DANGER.values(), ids=list(DANGER))
+def test_safety3_danger_is_caught(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent == EMERGENCY
+
+
+@pytest.mark.parametrize("text,expect", ORDINARY.values(), ids=list(ORDINARY))
+def test_safety3_ordinary_is_not_an_emergency(
+    text: str, expect: str | None, classifier: Classifier
+) -> None:
+    result = classifier.classify(text)
+    assert result.intent != EMERGENCY
+    assert result.intent == expect
