@@ -23,6 +23,16 @@ DANGER = {
     "flood-bed": "the water is coming into the house and my father is bedridden",
     "keep-living": "I don't want to keep living, I'm so tired",
     "staring": "dad is staring at the ceiling and won't answer me at all",
+    "not-with-it": "auntie is lying on the landing, eyes open, and she's not with it",
+    "snoring": "he's sprawled across the hall floor making a snoring sound",
+    "one-side": "her whole body went limp on one side",
+    "jaw-arm": "pain in my jaw and down the arm and I'm drenched",
+    "understand": "dad suddenly can't understand me when I talk to him",
+    "shed-night": "fellas trying to get into the shed, it's 3am",
+    "filling-water": "the bungalow is filling with water and my wife can't get up",
+    "scald": "my son scalded himself with boiling water from the kettle",
+    "think-dead": "I think mam is dead on the floor",
+    "letters-pills": "I've written the letters and the pills are counted out",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -38,6 +48,11 @@ ORDINARY = {
     "hear-voice": ("I'm on my own since Tom died, I'd love to hear someone's voice in the house", "friendly_call"),
     "bed-flu": ("I'm stuck in bed with the flu, could someone come up with a bit of shopping", "groceries"),
     "ring-no-answer": ("mam doesn't answer when I ring her, could a volunteer call in for a chat", "friendly_call"),
+    "fit-to-drop": ("I'm fit to collapse at the end of the day, could meals be brought", "hot_meals"),
+    "sent-home": ("they sent me home from A&E after the chest pain, all fine, can someone get my tablets", "prescriptions"),
+    "nothing-serious": ("I banged my head on the cupboard, nothing serious, but can someone get my groceries", "groceries"),
+    "drowning-post": ("I'm drowning in post since the husband died, would like a phone call", "friendly_call"),
+    "blue-cold": ("my hands are blue with the cold in this house, need coal", "fuel_delivery"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
