@@ -33,6 +33,13 @@ DANGER = {
     "scald": "my son scalded himself with boiling water from the kettle",
     "think-dead": "I think mam is dead on the floor",
     "letters-pills": "I've written the letters and the pills are counted out",
+    "pulse": "her breathing is so shallow and I can't find a pulse",
+    "head-knock": "he got a knock on the head off the gate and he's been sick twice and is drowsy",
+    "under-tractor": "my brother is pinned under the tractor in the field",
+    "pill-count": "I've just swallowed 30 paracetamol",
+    "lips-pale": "his lips are pale and he's ice cold and won't talk",
+    "smashing": "my partner is smashing up the house and I'm hiding in the bathroom",
+    "on-the-floor-a-day": "grandad has been on the floor a day and can't get up",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -53,6 +60,11 @@ ORDINARY = {
     "nothing-serious": ("I banged my head on the cupboard, nothing serious, but can someone get my groceries", "groceries"),
     "drowning-post": ("I'm drowning in post since the husband died, would like a phone call", "friendly_call"),
     "blue-cold": ("my hands are blue with the cold in this house, need coal", "fuel_delivery"),
+    "choking-for": ("I'm choking for a cuppa and a chat with someone", "friendly_call"),
+    "always-a": ("is a tight chest always a sign of heart trouble, just wondering", None),
+    "tablets-a-day": ("I've taken 20 tablets a day since the transplant, can they be delivered", "prescriptions"),
+    "crushed-bills": ("I'm being crushed by the bills, any help with the oil", "fuel_delivery"),
+    "fading-signal": ("the phone battery is fading on me, ring back later", None),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
