@@ -40,6 +40,11 @@ DANGER = {
     "lips-pale": "his lips are pale and he's ice cold and won't talk",
     "smashing": "my partner is smashing up the house and I'm hiding in the bathroom",
     "on-the-floor-a-day": "grandad has been on the floor a day and can't get up",
+    "smoke-help": "flames in the window next door and the old man is screaming for help",
+    "found-hanging": "I came home and found my brother hanging in the garage",
+    "tree-car": "a tree landed on the van and my son is trapped",
+    "fever-confused": "the baby is burning up and floppy",
+    "quiet-rattly": "she's gone very quiet and her breathing sounds bubbly",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -65,6 +70,8 @@ ORDINARY = {
     "tablets-a-day": ("I've taken 20 tablets a day since the transplant, can they be delivered", "prescriptions"),
     "crushed-bills": ("I'm being crushed by the bills, any help with the oil", "fuel_delivery"),
     "fading-signal": ("the phone battery is fading on me, ring back later", None),
+    "hanging-around": ("found the teenagers hanging around the hall again, who do I call", None),
+    "fire-lit-help": ("the fire is lit and I'm shouting for help with the turf, ha, need a delivery", "fuel_delivery"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
