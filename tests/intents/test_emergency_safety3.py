@@ -45,6 +45,7 @@ DANGER = {
     "tree-car": "a tree landed on the van and my son is trapped",
     "fever-confused": "the baby is burning up and floppy",
     "quiet-rattly": "she's gone very quiet and her breathing sounds bubbly",
+    "goodbye-love-her": "this is goodbye, tell my sister I love her",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -72,6 +73,9 @@ ORDINARY = {
     "fading-signal": ("the phone battery is fading on me, ring back later", None),
     "hanging-around": ("found the teenagers hanging around the hall again, who do I call", None),
     "fire-lit-help": ("the fire is lit and I'm shouting for help with the turf, ha, need a delivery", "fuel_delivery"),
+    "loved-group": ("bye to you all, I loved the Tuesday club so much", None),
+    "wanders-habit": ("mam has alzheimers and wanders at night, but the doors are locked, we'd love a sitter", None),
+    "sleep-forever": ("I'm so tired I could sleep for a week, could someone bring me hot dinners", "hot_meals"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
