@@ -46,6 +46,16 @@ DANGER = {
     "fever-confused": "the baby is burning up and floppy",
     "quiet-rattly": "she's gone very quiet and her breathing sounds bubbly",
     "goodbye-love-her": "this is goodbye, tell my sister I love her",
+    "cant-move-side": "my husband woke and can't move his right side",
+    "lean-words": "mam is slumped to one side and her words are muddled",
+    "door-night": "somebody keeps hammering on the door and it's 3am",
+    "torch-garden": "a torch in the yard at 4am and I'm by myself",
+    "bedroom-man": "there's a stranger in the bedroom, I'm in the wardrobe",
+    "broke-window": "they smashed the glass in the back door and I can hear them inside",
+    "blazing": "the cottage is ablaze and my uncle is still inside",
+    "pills-hand": "I can't keep going, I've the tablets in my hand",
+    "notice-gone": "no one would notice if I was gone for good",
+    "nightie": "dad doesn't know where he is and he walked out in his dressing gown",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -76,6 +86,11 @@ ORDINARY = {
     "loved-group": ("bye to you all, I loved the Tuesday club so much", None),
     "wanders-habit": ("mam has alzheimers and wanders at night, but the doors are locked, we'd love a sitter", None),
     "sleep-forever": ("I'm so tired I could sleep for a week, could someone bring me hot dinners", "hot_meals"),
+    "grip-kettle": ("I can't grip the kettle with my arthritis, could I get hot meals", "hot_meals"),
+    "torch-window": ("I keep a torch by the window at night for the power cuts, can someone drop candles", None),
+    "bonfire": ("the bonfire was blazing and the kids went in close for sausages, great night", None),
+    "gone-by-morning": ("I'll be gone by morning to my sister's so cancel tomorrow's dinner", None),
+    "room-snores": ("there's a man in my room in the home who snores all night, can I be moved", None),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
