@@ -56,6 +56,7 @@ DANGER = {
     "pills-hand": "I can't keep going, I've the tablets in my hand",
     "notice-gone": "no one would notice if I was gone for good",
     "nightie": "dad doesn't know where he is and he walked out in his dressing gown",
+    "gas-then-fixed-then-smell": "the boiler was fixed last week but now there's a strong smell of gas and I feel dizzy",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -91,6 +92,9 @@ ORDINARY = {
     "bonfire": ("the bonfire was blazing and the kids went in close for sausages, great night", None),
     "gone-by-morning": ("I'll be gone by morning to my sister's so cancel tomorrow's dinner", None),
     "room-snores": ("there's a man in my room in the home who snores all night, can I be moved", None),
+    "gas-fixed": ("we smelt gas this morning but the engineer came and it's fixed now, need briquettes", "fuel_delivery"),
+    "indigestion": ("he had a pain in his chest overnight but the doctor said it was only indigestion, can his tablets be collected", "prescriptions"),
+    "virus-call": ("a man rang to say my computer has a virus and it's an emergency, I hung up on him", None),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
