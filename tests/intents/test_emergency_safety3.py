@@ -57,6 +57,12 @@ DANGER = {
     "notice-gone": "no one would notice if I was gone for good",
     "nightie": "dad doesn't know where he is and he walked out in his dressing gown",
     "gas-then-fixed-then-smell": "the boiler was fixed last week but now there's a strong smell of gas and I feel dizzy",
+    "toilet-door": "mam's been in the bathroom ages and won't open the door or answer me",
+    "rash-glass": "the baby has a rash that doesn't fade when I press a glass on it",
+    "coin-throat": "my grandson swallowed a marble and he's gagging",
+    "goodbye-phone-off": "my sister sent a message saying goodbye and her phone is switched off",
+    "hurt-himself": "my son says he's going to hurt himself and he's locked in his room",
+    "ceiling": "the bookcase came down and dad is trapped",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -95,6 +101,9 @@ ORDINARY = {
     "gas-fixed": ("we smelt gas this morning but the engineer came and it's fixed now, need briquettes", "fuel_delivery"),
     "indigestion": ("he had a pain in his chest overnight but the doctor said it was only indigestion, can his tablets be collected", "prescriptions"),
     "virus-call": ("a man rang to say my computer has a virus and it's an emergency, I hung up on him", None),
+    "wall-storm": ("the garden wall fell in the storm but nobody was under it, who fixes that", None),
+    "might-hurt": ("he's afraid he might hurt himself on the ice, can someone do his shopping", "groceries"),
+    "eyes-tired": ("my eyes are rolling with tiredness, could someone bring a hot dinner", "hot_meals"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
