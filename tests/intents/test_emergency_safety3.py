@@ -63,6 +63,7 @@ DANGER = {
     "goodbye-phone-off": "my sister sent a message saying goodbye and her phone is switched off",
     "hurt-himself": "my son says he's going to hurt himself and he's locked in his room",
     "ceiling": "the bookcase came down and dad is trapped",
+    "floor-after-fall": "grandad is on the kitchen floor after a fall and can't get himself up",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -104,6 +105,8 @@ ORDINARY = {
     "wall-storm": ("the garden wall fell in the storm but nobody was under it, who fixes that", None),
     "might-hurt": ("he's afraid he might hurt himself on the ice, can someone do his shopping", "groceries"),
     "eyes-tired": ("my eyes are rolling with tiredness, could someone bring a hot dinner", "hot_meals"),
+    "after-a-stroke": ("my wife is in Castlebar hospital after a stroke, I need a lift in to visit", "medical_transport"),
+    "bills-choking": ("the bills are choking me this winter, any help with the heating oil", "fuel_delivery"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
