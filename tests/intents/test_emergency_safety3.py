@@ -64,6 +64,12 @@ DANGER = {
     "hurt-himself": "my son says he's going to hurt himself and he's locked in his room",
     "ceiling": "the bookcase came down and dad is trapped",
     "floor-after-fall": "grandad is on the kitchen floor after a fall and can't get himself up",
+    "pain-for-good": "I only want the pain to end for good now",
+    "googling": "I was googling how many pills would do it",
+    "after-tonight": "I won't be a burden to anyone after tonight",
+    "easier-disappeared": "it'd be better for everyone if I just disappeared",
+    "bottle-tablets": "I've a bottle of gin here and all my tablets",
+    "dog-letters": "I left the dog with the neighbour and wrote to my kids",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -107,6 +113,8 @@ ORDINARY = {
     "eyes-tired": ("my eyes are rolling with tiredness, could someone bring a hot dinner", "hot_meals"),
     "after-a-stroke": ("my wife is in Castlebar hospital after a stroke, I need a lift in to visit", "medical_transport"),
     "bills-choking": ("the bills are choking me this winter, any help with the heating oil", "fuel_delivery"),
+    "bingo-night": ("tonight's the night of the bingo, sorry I can't make it, need a lift next week", None),
+    "dosette": ("how many tablets does a dosette box hold, sorry, silly question", "prescriptions"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
