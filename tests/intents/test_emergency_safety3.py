@@ -73,47 +73,134 @@ DANGER = {
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
-    "habit-get": ("I get a tight chest on the cold mornings, can someone bring my groceries", "groceries"),
-    "gp-aware": ("he's short of breath on the hill, the GP is aware, he'd like a hot dinner", "hot_meals"),
+    "habit-get": (
+        "I get a tight chest on the cold mornings, can someone bring my groceries",
+        "groceries",
+    ),
+    "gp-aware": (
+        "he's short of breath on the hill, the GP is aware, he'd like a hot dinner",
+        "hot_meals",
+    ),
     "what-if": ("how would I know if my husband is having a heart attack", None),
     "not-suicidal": ("I'm not suicidal, just very lonely, could someone phone me", "friendly_call"),
     "overdose-info": ("is there overdose awareness training for volunteers", "volunteer_groups"),
-    "pet": ("my cat collapsed and died last night, I'm heartbroken and would like a chat", "friendly_call"),
-    "keep-living-in": ("I don't want to keep living in the cold, can oil be delivered", "fuel_delivery"),
+    "pet": (
+        "my cat collapsed and died last night, I'm heartbroken and would like a chat",
+        "friendly_call",
+    ),
+    "keep-living-in": (
+        "I don't want to keep living in the cold, can oil be delivered",
+        "fuel_delivery",
+    ),
     "hair-grey": ("my hair has gone grey from worry, would love a friendly call", "friendly_call"),
-    "hear-radio": ("I heard on the radio someone in the council is starting lifts to the clinic", "medical_transport"),
-    "hear-voice": ("I'm on my own since Tom died, I'd love to hear someone's voice in the house", "friendly_call"),
-    "bed-flu": ("I'm stuck in bed with the flu, could someone come up with a bit of shopping", "groceries"),
-    "ring-no-answer": ("mam doesn't answer when I ring her, could a volunteer call in for a chat", "friendly_call"),
-    "fit-to-drop": ("I'm fit to collapse at the end of the day, could meals be brought", "hot_meals"),
-    "sent-home": ("they sent me home from A&E after the chest pain, all fine, can someone get my tablets", "prescriptions"),
-    "nothing-serious": ("I banged my head on the cupboard, nothing serious, but can someone get my groceries", "groceries"),
-    "drowning-post": ("I'm drowning in post since the husband died, would like a phone call", "friendly_call"),
+    "hear-radio": (
+        "I heard on the radio someone in the council is starting lifts to the clinic",
+        "medical_transport",
+    ),
+    "hear-voice": (
+        "I'm on my own since Tom died, I'd love to hear someone's voice in the house",
+        "friendly_call",
+    ),
+    "bed-flu": (
+        "I'm stuck in bed with the flu, could someone come up with a bit of shopping",
+        "groceries",
+    ),
+    "ring-no-answer": (
+        "mam doesn't answer when I ring her, could a volunteer call in for a chat",
+        "friendly_call",
+    ),
+    "fit-to-drop": (
+        "I'm fit to collapse at the end of the day, could meals be brought",
+        "hot_meals",
+    ),
+    "sent-home": (
+        "they sent me home from A&E after the chest pain, all fine, can someone get my tablets",
+        "prescriptions",
+    ),
+    "nothing-serious": (
+        "I banged my head on the cupboard, nothing serious, but can someone get my groceries",
+        "groceries",
+    ),
+    "drowning-post": (
+        "I'm drowning in post since the husband died, would like a phone call",
+        "friendly_call",
+    ),
     "blue-cold": ("my hands are blue with the cold in this house, need coal", "fuel_delivery"),
     "choking-for": ("I'm choking for a cuppa and a chat with someone", "friendly_call"),
     "always-a": ("is a tight chest always a sign of heart trouble, just wondering", None),
-    "tablets-a-day": ("I've taken 20 tablets a day since the transplant, can they be delivered", "prescriptions"),
+    "tablets-a-day": (
+        "I've taken 20 tablets a day since the transplant, can they be delivered",
+        "prescriptions",
+    ),
     "crushed-bills": ("I'm being crushed by the bills, any help with the oil", "fuel_delivery"),
     "fading-signal": ("the phone battery is fading on me, ring back later", None),
     "hanging-around": ("found the teenagers hanging around the hall again, who do I call", None),
-    "fire-lit-help": ("the fire is lit and I'm shouting for help with the turf, ha, need a delivery", "fuel_delivery"),
+    "fire-lit-help": (
+        "the fire is lit and I'm shouting for help with the turf, ha, need a delivery",
+        "fuel_delivery",
+    ),
     "loved-group": ("bye to you all, I loved the Tuesday club so much", None),
-    "wanders-habit": ("mam has alzheimers and wanders at night, but the doors are locked, we'd love a sitter", None),
-    "sleep-forever": ("I'm so tired I could sleep for a week, could someone bring me hot dinners", "hot_meals"),
-    "grip-kettle": ("I can't grip the kettle with my arthritis, could I get hot meals", "hot_meals"),
-    "torch-window": ("I keep a torch by the window at night for the power cuts, can someone drop candles", None),
-    "bonfire": ("the bonfire was blazing and the kids went in close for sausages, great night", None),
+    "wanders-habit": (
+        "mam has alzheimers and wanders at night, but the doors are locked, we'd love a sitter",
+        None,
+    ),
+    "sleep-forever": (
+        "I'm so tired I could sleep for a week, could someone bring me hot dinners",
+        "hot_meals",
+    ),
+    "grip-kettle": (
+        "I can't grip the kettle with my arthritis, could I get hot meals",
+        "hot_meals",
+    ),
+    "torch-window": (
+        "I keep a torch by the window at night for the power cuts, can someone drop candles",
+        None,
+    ),
+    "bonfire": (
+        "the bonfire was blazing and the kids went in close for sausages, great night",
+        None,
+    ),
     "gone-by-morning": ("I'll be gone by morning to my sister's so cancel tomorrow's dinner", None),
-    "room-snores": ("there's a man in my room in the home who snores all night, can I be moved", None),
-    "gas-fixed": ("we smelt gas this morning but the engineer came and it's fixed now, need briquettes", "fuel_delivery"),
-    "indigestion": ("he had a pain in his chest overnight but the doctor said it was only indigestion, can his tablets be collected", "prescriptions"),
-    "virus-call": ("a man rang to say my computer has a virus and it's an emergency, I hung up on him", None),
-    "wall-storm": ("the garden wall fell in the storm but nobody was under it, who fixes that", None),
-    "might-hurt": ("he's afraid he might hurt himself on the ice, can someone do his shopping", "groceries"),
-    "eyes-tired": ("my eyes are rolling with tiredness, could someone bring a hot dinner", "hot_meals"),
-    "after-a-stroke": ("my wife is in Castlebar hospital after a stroke, I need a lift in to visit", "medical_transport"),
-    "bills-choking": ("the bills are choking me this winter, any help with the heating oil", "fuel_delivery"),
-    "bingo-night": ("tonight's the night of the bingo, sorry I can't make it, need a lift next week", None),
+    "room-snores": (
+        "there's a man in my room in the home who snores all night, can I be moved",
+        None,
+    ),
+    "gas-fixed": (
+        "we smelt gas this morning but the engineer came and it's fixed now, need briquettes",
+        "fuel_delivery",
+    ),
+    "indigestion": (
+        "he had a pain in his chest overnight but the doctor said it was only indigestion, can his tablets be collected",
+        "prescriptions",
+    ),
+    "virus-call": (
+        "a man rang to say my computer has a virus and it's an emergency, I hung up on him",
+        None,
+    ),
+    "wall-storm": (
+        "the garden wall fell in the storm but nobody was under it, who fixes that",
+        None,
+    ),
+    "might-hurt": (
+        "he's afraid he might hurt himself on the ice, can someone do his shopping",
+        "groceries",
+    ),
+    "eyes-tired": (
+        "my eyes are rolling with tiredness, could someone bring a hot dinner",
+        "hot_meals",
+    ),
+    "after-a-stroke": (
+        "my wife is in Castlebar hospital after a stroke, I need a lift in to visit",
+        "medical_transport",
+    ),
+    "bills-choking": (
+        "the bills are choking me this winter, any help with the heating oil",
+        "fuel_delivery",
+    ),
+    "bingo-night": (
+        "tonight's the night of the bingo, sorry I can't make it, need a lift next week",
+        None,
+    ),
     "dosette": ("how many tablets does a dosette box hold, sorry, silly question", "prescriptions"),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
