@@ -70,6 +70,7 @@ DANGER = {
     "easier-disappeared": "it'd be better for everyone if I just disappeared",
     "bottle-tablets": "I've a bottle of gin here and all my tablets",
     "dog-letters": "I left the dog with the neighbour and wrote to my kids",
+    "do-get-different": "I do get chest pains but this is different, crushing, and I'm sweating",
     "reason-living": "what reason have I to keep living",
 }
 ORDINARY = {
@@ -202,6 +203,10 @@ ORDINARY = {
         None,
     ),
     "dosette": ("how many tablets does a dosette box hold, sorry, silly question", "prescriptions"),
+    "rushes": (
+        "he gets chest pains if he rushes, he has his spray, can someone collect the prescription",
+        "prescriptions",
+    ),
     "scam-link": ("got a text that my account is compromised and to click the link urgently", None),
 }
 
