@@ -165,10 +165,24 @@ class CueSet(Generic[T]):
         if not hits:
             return []
         found: dict[int, dict[int, list[tuple[int, int]]]] = {}  # entry -> part -> spans
+        # A wording inside a longer one that was set aside is set aside too: "attack" in "how
+        # would I know if he is having a heart attack" goes with the explained "heart attack".
+        dropped: set[tuple[int, int, int]] = set()  # (start, end, entry) set aside
+        if skip is not None:
+            outer: list[tuple[int, int, Any]] = []
+            for hit in sorted(hits, key=lambda h: h.start - h.end):  # longest first
+                for part in hit.payloads:
+                    payload = self._entries[part.entry].payload
+                    inside = any(
+                        s <= hit.start and hit.end <= e and e - s > hit.end - hit.start and p == payload
+                        for s, e, p in outer
+                    )
+                    if inside or skip(hit, payload):
+                        outer.append((hit.start, hit.end, payload))
+                        dropped.add((hit.start, hit.end, part.entry))
         for hit in hits:
             for part in hit.payloads:
-                entry = self._entries[part.entry]
-                if skip is not None and skip(hit, entry.payload):
+                if (hit.start, hit.end, part.entry) in dropped:
                     continue
                 spans = found.setdefault(part.entry, {}).setdefault(part.part, [])
                 spans.append((hit.start, hit.end))
