@@ -29,3 +29,24 @@ from intents.classifier import Classifier
 def test_irish_wordings(text: str, expected: str, classifier: Classifier) -> None:
     result = classifier.classify(text)
     assert result.intent == expected, (text, result.intent, result.intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "níl mé ag lorg X": Irish negation with "lorg" (looking for)
+        ("nílim ag lorg dinnéir, ach ba bhreá liom glaoch ó dhuine", "friendly_call"),
+        ("níl sé ag lorg earraí grósaera, tá a chuid piollaí le bailiú", "prescriptions"),
+        # fallen and there for hours, gone walking and not back
+        ("tá Daideo tite sa leithreas ó mhaidin", "emergency"),
+        ("d'imigh sí amach ag siúl ar a deich agus níl sí tagtha ar ais fós", "emergency"),
+        # pets, and dead from the cold, are figures of everyday speech
+        ("tá an madra ar iarraidh arís, an féidir le duine siopadóireacht a dhéanamh dom?", "groceries"),
+        ("táim marbh leis an bhfuacht, teastaíonn mála guail", "fuel_delivery"),
+    ],
+)
+def test_irish_negation_falls_and_figures_of_speech(
+    text: str, expected: str, classifier: Classifier
+) -> None:
+    result = classifier.classify(text)
+    assert result.intent == expected, (text, result.intent, result.intents)
