@@ -50,3 +50,21 @@ def test_irish_negation_falls_and_figures_of_speech(
 ) -> None:
     result = classifier.classify(text)
     assert result.intent == expected, (text, result.intent, result.intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ba mhaith le m'athair beagán comhluadair", "friendly_call"),
+        ("ba bhreá liom cuairteoir rialta, níl éinne timpeall", "friendly_call"),
+        ("tá scanadh agam i mBéal an Átha agus níl bealach agam dul ann", "medical_transport"),
+        ("leag carr an páiste taobh amuigh den scoil", "emergency"),
+        ("bhí timpiste bhóthair againn anuraidh, an bhfuil síob chuig an bhfisiteiripe?",
+         "medical_transport"),
+    ],
+)
+def test_irish_company_transport_and_road_accidents(
+    text: str, expected: str, classifier: Classifier
+) -> None:
+    result = classifier.classify(text)
+    assert result.intent == expected, (text, result.intent, result.intents)
