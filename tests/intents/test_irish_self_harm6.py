@@ -56,3 +56,24 @@ def test_irish_look_alikes_are_not_self_harm(
     result = classifier.classify(text)
     assert result.intent != "emergency", (text, result.emergency_kind)
     assert result.intent == expected, (text, result.intent, result.intents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is mian liom imeacht as an saol",
+        "ba bhreá liom éirí as an saol ar fad",
+        "nílim ag iarraidh leanúint, tá gach rud dubh",
+        "tá m'iníon á gearradh féin arís",
+        "bíonn sé ag gortú é féin nuair a bhíonn sé ina aonar",
+    ],
+)
+def test_leaving_life_and_hurting_oneself(text: str, classifier: Classifier) -> None:
+    result = classifier.classify(text)
+    assert result.emergency_kind == "self_harm", (text, result.intent, result.intents)
+
+
+def test_going_on_with_a_task_is_not_self_harm(classifier: Classifier) -> None:
+    text = "nílim ag iarraidh leanúint leis an gcócaráil, ba mhaith liom béilí te a fháil"
+    result = classifier.classify(text)
+    assert result.intent == "hot_meals", (result.intent, result.emergency_kind)
