@@ -39,3 +39,32 @@ def test_irish_habits_and_things_stay_ordinary(
 ) -> None:
     result = classifier.classify(text)
     assert result.intent == expected, (text, result.intent, result.intents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tá sé ar intinn aige é féin a chur as an saol",
+        "tá críoch a chur liom féin beartaithe agam",
+        "d'fhág mé nóta ar an mbord, maithigí dom",
+    ],
+)
+def test_more_irish_self_harm(text: str, classifier: Classifier) -> None:
+    result = classifier.classify(text)
+    assert result.emergency_kind == "self_harm", (text, result.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "táim ag smaoineamh críoch a chur leis an bhfál, an bhfuil grúpa deonach ann?",
+        "scríobh mé litir chuig an gcomhairle faoin mbóthar",
+        "ní mhairfidh an bainne i bhfad sa teas",
+    ],
+)
+def test_irish_look_alikes_are_not_emergencies(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent != "emergency", text
+
+
+def test_turning_blue_said_with_casadh(classifier: Classifier) -> None:
+    assert classifier.classify("tá a liopaí ag casadh gorm").intent == "emergency"
