@@ -68,3 +68,11 @@ def test_irish_look_alikes_are_not_emergencies(text: str, classifier: Classifier
 
 def test_turning_blue_said_with_casadh(classifier: Classifier) -> None:
     assert classifier.classify("tá a liopaí ag casadh gorm").intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nil se ag breathing ceart, help", "tá mé done leis an saol seo"],
+)
+def test_irish_mixed_with_english(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent == "emergency", text
