@@ -13,7 +13,7 @@ from intents.classifier import Classifier
     "text",
     [
         "tá mo sheanathair leagtha sa chlós agus ní thagann focal as",
-        "tá an leanbh gan anáil",
+        "tá an leanbh gan aon anáil",
         "go tobann níl sí in ann labhairt ná seasamh",
         "tá tine sa bhothán in aice leis an teach",
         "níl aon tásc uirthi ó mhaidin inné",

@@ -35,3 +35,16 @@ def test_late_irish_emergencies(text: str, classifier: Classifier) -> None:
 )
 def test_late_irish_look_alikes(text: str, classifier: Classifier) -> None:
     assert classifier.classify(text).intent != "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bhí mé gan anáil tar éis an chnoic",
+        "tá súil agam nach ndúiseoidh mé róluath amárach",
+        "ní féidir liom leanúint ar aghaidh ag obair sa ghairdín, an bhfuil grúpa deonach ann?",
+        "ghearr sí í féin ag bearradh a cos",
+    ],
+)
+def test_everyday_breath_sleep_work_and_shaving(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent != "emergency", text
