@@ -77,3 +77,14 @@ def test_going_on_with_a_task_is_not_self_harm(classifier: Classifier) -> None:
     text = "nílim ag iarraidh leanúint leis an gcócaráil, ba mhaith liom béilí te a fháil"
     result = classifier.classify(text)
     assert result.intent == "hot_meals", (result.intent, result.emergency_kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ba bhreá liom codladh go maidin gan dúiseacht, an bhfuil duine a labhródh liom?",
+        "b'fhearr liom gan dúiseacht ag a cúig gach lá",
+    ],
+)
+def test_sleeping_through_the_night_is_not_self_harm(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent != "emergency", text
