@@ -48,3 +48,16 @@ def test_late_irish_look_alikes(text: str, classifier: Classifier) -> None:
 )
 def test_everyday_breath_sleep_work_and_shaving(text: str, classifier: Classifier) -> None:
     assert classifier.classify(text).intent != "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bhíomar i dtaom gáire ag an dinnéar",
+        "tá sí i dtaom buile leis an gcomhairle",
+        "cloisim na páistí sa teach béal dorais gach oíche",
+        "tá an bille leictreachais ag tabhairt taom croí dom",
+    ],
+)
+def test_fits_of_laughter_neighbours_and_bills(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent != "emergency", text
