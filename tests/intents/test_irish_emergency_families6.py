@@ -57,3 +57,17 @@ def test_irish_look_alikes_stay_ordinary(
     result = classifier.classify(text)
     assert result.intent != EMERGENCY, (text, result.intents)
     assert result.intent == expected, (text, result.intent, result.intents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thit mo spéaclaí isteach sa loch inniu",
+        "tá mé ag crith ar an urlár fuar, teastaíonn mála guail",
+        "ghearr sé go domhain isteach san fhéar fada",
+    ],
+)
+def test_things_in_water_shivering_and_cutting_grass_are_not_emergencies(
+    text: str, classifier: Classifier
+) -> None:
+    assert classifier.classify(text).intent != EMERGENCY, text
