@@ -71,3 +71,16 @@ def test_things_in_water_shivering_and_cutting_grass_are_not_emergencies(
     text: str, classifier: Classifier
 ) -> None:
     assert classifier.classify(text).intent != EMERGENCY, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thit an scáthán sa seomra folctha, an bhfuil grúpa deonach a dheiseodh é?", False),
+        ("tá mo sheanmháthair tite sa seomra folctha", True),
+    ],
+)
+def test_a_fall_in_the_bathroom_needs_a_person(
+    text: str, expected: bool, classifier: Classifier
+) -> None:
+    assert (classifier.classify(text).intent == EMERGENCY) is expected, text
