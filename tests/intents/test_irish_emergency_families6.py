@@ -84,3 +84,8 @@ def test_a_fall_in_the_bathroom_needs_a_person(
     text: str, expected: bool, classifier: Classifier
 ) -> None:
     assert (classifier.classify(text).intent == EMERGENCY) is expected, text
+
+
+def test_things_fallen_since_morning_are_not_emergencies(classifier: Classifier) -> None:
+    assert classifier.classify("thit an crann mór ó mhaidin, tá an bóthar dúnta").intent != EMERGENCY
+    assert classifier.classify("thit mo sheanathair ó mhaidin").intent == EMERGENCY
