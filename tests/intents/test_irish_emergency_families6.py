@@ -43,12 +43,20 @@ def test_irish_emergency_wordings(text: str, classifier: Classifier) -> None:
     ("text", "expected"),
     [
         # a habit, the past, a figure of speech: never the emergency reply
-        ("thit sí isteach sa loch anuraidh agus ó shin teastaíonn síob uaithi chuig an dochtúir",
-         "medical_transport"),
-        ("bhí stróc ar m'athair i bhfad ó shin, an féidir libh béile te a thabhairt dó?", "hot_meals"),
+        (
+            "thit sí isteach sa loch anuraidh agus ó shin teastaíonn síob uaithi chuig an dochtúir",
+            "medical_transport",
+        ),
+        (
+            "bhí stróc ar m'athair i bhfad ó shin, an féidir libh béile te a thabhairt dó?",
+            "hot_meals",
+        ),
         ("bhí sé i dtaom feirge inné", None),
         ("bíonn sé i dtaom casachta gach maidin, an féidir a chógas a bhailiú?", "prescriptions"),
-        ("cloisim an teilifís thíos staighre gach oíche, ba bhreá liom comhrá le duine", "friendly_call"),
+        (
+            "cloisim an teilifís thíos staighre gach oíche, ba bhreá liom comhrá le duine",
+            "friendly_call",
+        ),
     ],
 )
 def test_irish_look_alikes_stay_ordinary(
@@ -87,5 +95,7 @@ def test_a_fall_in_the_bathroom_needs_a_person(
 
 
 def test_things_fallen_since_morning_are_not_emergencies(classifier: Classifier) -> None:
-    assert classifier.classify("thit an crann mór ó mhaidin, tá an bóthar dúnta").intent != EMERGENCY
+    assert (
+        classifier.classify("thit an crann mór ó mhaidin, tá an bóthar dúnta").intent != EMERGENCY
+    )
     assert classifier.classify("thit mo sheanathair ó mhaidin").intent == EMERGENCY

@@ -29,8 +29,10 @@ def test_more_irish_emergencies(text: str, classifier: Classifier) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("bím gan anáil ag dul suas an staighre, an féidir le duine mo shiopadóireacht a dhéanamh?",
-         "groceries"),
+        (
+            "bím gan anáil ag dul suas an staighre, an féidir le duine mo shiopadóireacht a dhéanamh?",
+            "groceries",
+        ),
         ("níl tásc ar bith ar an ola a d'ordaigh mé", "fuel_delivery"),
     ],
 )

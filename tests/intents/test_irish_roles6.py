@@ -15,7 +15,10 @@ from intents.classifier import Classifier
         ("an mbíonn siopadóireacht ann do sheandaoine i gCill Alaidh?", "groceries"),
         ("an bhfuil síob ar fáil do dhaoine gan charr chuig an ospidéal?", "medical_transport"),
         # offers, with the same words
-        ("ba bhreá liom cuidiú, d'fhéadfainn dinnéir a chur ar fáil do sheandaoine", "volunteer_groups"),
+        (
+            "ba bhreá liom cuidiú, d'fhéadfainn dinnéir a chur ar fáil do sheandaoine",
+            "volunteer_groups",
+        ),
         ("táim sásta síob a chur ar fáil do dhaoine sa cheantar", "volunteer_groups"),
         # a request that uses the offer's wording is still a request
         ("an féidir libh dinnéar a chur ar fáil do mo mháthair?", "hot_meals"),

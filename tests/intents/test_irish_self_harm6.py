@@ -40,11 +40,22 @@ def test_indirect_irish_self_harm(text: str, classifier: Classifier) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("fuair mo dheartháir bás anuraidh agus ba mhaith liom duine le labhairt leis", "friendly_call"),
-        ("níl aon chiall leis an mbus sin, an bhfuil síob chuig an ospidéal ann?", "medical_transport"),
-        ("ní féidir liom leanúint ar aghaidh leis an móin a iompar, an féidir í a sheachadadh?",
-         "fuel_delivery"),
-        ("ba mhaith liom imeacht ar cuairt chuig mo dheirfiúr agus gan teacht ar ais go Luan", None),
+        (
+            "fuair mo dheartháir bás anuraidh agus ba mhaith liom duine le labhairt leis",
+            "friendly_call",
+        ),
+        (
+            "níl aon chiall leis an mbus sin, an bhfuil síob chuig an ospidéal ann?",
+            "medical_transport",
+        ),
+        (
+            "ní féidir liom leanúint ar aghaidh leis an móin a iompar, an féidir í a sheachadadh?",
+            "fuel_delivery",
+        ),
+        (
+            "ba mhaith liom imeacht ar cuairt chuig mo dheirfiúr agus gan teacht ar ais go Luan",
+            None,
+        ),
         ("tá súil agam nach ndúiseoidh mé an leanbh", None),
         ("ba mhaith le m'athair bás a fháil sa bhaile seachas san ospidéal", None),
         ("bhí m'uncail ar iarraidh sa chogadh", None),

@@ -15,15 +15,20 @@ from intents.classifier import Classifier
     [
         ("ar mhiste le duine a ghlaofadh orm ó am go ham?", "friendly_call"),
         ("ba bhreá le m'aintín cara gutháin", "friendly_call"),
-        ("an mbeadh duine in ann mé a thiomáint go dtí an t-ionad sláinte Dé hAoine?", "medical_transport"),
+        (
+            "an mbeadh duine in ann mé a thiomáint go dtí an t-ionad sláinte Dé hAoine?",
+            "medical_transport",
+        ),
         ("chaill mé an leanbh san ollmhargadh, ní féidir liom í a fháil", "emergency"),
         ("tá Alzheimers ar mo sheanmháthair agus d'imigh sí, níl sí le fáil", "emergency"),
         ("ní fhaca éinne mo chomharsa ó aréir agus tá na cuirtíní dúnta", "emergency"),
         ("tá an díon ag dó, tar go tapa", "emergency"),
         # look-alikes
         ("chaill mé mo bhean chéile i mbliana agus ba mhaith liom comhrá", "friendly_call"),
-        ("tá néaltrú ar mo mháthair agus níl sí sa teach lae inniu, an féidir béile te a chur chuici?",
-         "hot_meals"),
+        (
+            "tá néaltrú ar mo mháthair agus níl sí sa teach lae inniu, an féidir béile te a chur chuici?",
+            "hot_meals",
+        ),
     ],
 )
 def test_irish_wordings(text: str, expected: str, classifier: Classifier) -> None:
@@ -41,7 +46,10 @@ def test_irish_wordings(text: str, expected: str, classifier: Classifier) -> Non
         ("tá Daideo tite sa leithreas ó mhaidin", "emergency"),
         ("d'imigh sí amach ag siúl ar a deich agus níl sí tagtha ar ais fós", "emergency"),
         # pets, and dead from the cold, are figures of everyday speech
-        ("tá an madra ar iarraidh arís, an féidir le duine siopadóireacht a dhéanamh dom?", "groceries"),
+        (
+            "tá an madra ar iarraidh arís, an féidir le duine siopadóireacht a dhéanamh dom?",
+            "groceries",
+        ),
         ("táim marbh leis an bhfuacht, teastaíonn mála guail", "fuel_delivery"),
     ],
 )
@@ -59,8 +67,10 @@ def test_irish_negation_falls_and_figures_of_speech(
         ("ba bhreá liom cuairteoir rialta, níl éinne timpeall", "friendly_call"),
         ("tá scanadh agam i mBéal an Átha agus níl bealach agam dul ann", "medical_transport"),
         ("leag carr an páiste taobh amuigh den scoil", "emergency"),
-        ("bhí timpiste bhóthair againn anuraidh, an bhfuil síob chuig an bhfisiteiripe?",
-         "medical_transport"),
+        (
+            "bhí timpiste bhóthair againn anuraidh, an bhfuil síob chuig an bhfisiteiripe?",
+            "medical_transport",
+        ),
     ],
 )
 def test_irish_company_transport_and_road_accidents(
