@@ -71,10 +71,15 @@ class RoleRules:
         ]
         if not offers:
             return False
-        if self.request_cues.find_all(keys):
-            return False
         # "our group can collect prescriptions": the "our" of an offer cue is who offers
         offering = {i for hit in offers for i in range(hit.start, hit.end)}
+        # a request cue inside an offer cue is the offer's own wording: "ar fáil do" in
+        # "béilí a chur ar fáil do sheandaoine" (to provide meals to older people) asks nothing
+        if any(
+            not offering.issuperset(range(hit.start, hit.end))
+            for hit in self.request_cues.find_all(keys)
+        ):
+            return False
         for start, end in need_spans:
             for position in range(max(0, start - _POSSESSIVE_REACH), end):
                 if (

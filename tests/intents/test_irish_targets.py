@@ -80,6 +80,17 @@ def test_other_business_and_two_services(path: Path, classifier: Classifier) -> 
     assert multi is None or multi.rate >= 2 / 3, _misses(report, "multi")
 
 
+def test_irish_dev6_after_the_irish3_changes(classifier: Classifier) -> None:
+    """irish_dev6 (first run kept: irish_dev6_first_run.txt, 30/35 emergencies) studied since:
+    every emergency, every service, no false emergency. Its one miss, "marbh tuirseach ... tar
+    éis na siopadóireachta" (shopping done, nothing asked) still routes to groceries."""
+    report = _report(_irish(DATA / "irish_dev6_messages.yaml"), classifier)
+    assert report.emergency_recall.rate == 1.0, _misses(report, "emergency")
+    assert report.groups["in_scope"].rate == 1.0, _misses(report, "in_scope")
+    assert report.false_emergencies == 0
+    assert report.out_of_scope_rejection.rate >= 0.9, _misses(report, "out_of_scope")
+
+
 def test_irish_messages_in_the_other_sets(classifier: Classifier) -> None:
     cases = [c for path in OTHER_SETS for c in _irish(path)]
     report = _report(cases, classifier)
@@ -98,7 +109,13 @@ def test_irish_vocabulary_does_not_recite_labelled_messages(config: dict[str, ob
         entries |= {k.casefold() for k in irish.get("keywords") or {}}
     labelled = [
         c.text
-        for path in (IRISH_DEV, ROUND2_IRISH, DATA / "irish_check_messages.yaml", *OTHER_SETS)
+        for path in (
+            IRISH_DEV,
+            ROUND2_IRISH,
+            DATA / "irish_check_messages.yaml",
+            DATA / "irish_dev6_messages.yaml",
+            *OTHER_SETS,
+        )
         for c in _irish(path)
     ]
     recited = [t for t in labelled if t.casefold().strip(" .!?") in entries and len(t.split()) > 2]
