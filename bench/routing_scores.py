@@ -28,7 +28,7 @@ SETS = [
     "accuracy_dev", "accuracy_dev2", "accuracy_heldout", "heldout", "probe", "blind", "blind2",
     "blind3", "realistic", "safety_dev", "safety_dev2", "safety_dev3", "safety_heldout",
     "safety2_heldout", "irish_check", "irish_dev", "irish_dev2", "irish_dev3", "irish_dev4",
-    "irish_dev5", "irish_dev6",
+    "irish_dev5", "irish_dev6", "safety3_dev", "round4_everyday", "round4_irish", "round4_hard",
 ]
 
 
