@@ -98,6 +98,12 @@ class Database(Protocol):
         it in microseconds without waiting for anyone (SQLite: an append to the WAL, no
         sync); None: it cannot (or someone else holds the write lock), use :meth:`call`."""
 
+    async def write_soon(self, fn: Callable[[Connection], T]) -> T | None:
+        """:meth:`write_now`, tried again on the event loop until the write lock is free or
+        the busy timeout has passed (then :class:`StorageBusy`): a turn waits for the lock
+        itself, not behind background writes queued for the worker thread. None: the
+        backend cannot write on the loop at all, use :meth:`call`."""
+
     async def listen(self, channel: str, wake: Callable[[], None]) -> None:
         """Call ``wake()`` (on the event loop) whenever another instance says, with
         :meth:`notify`, that it queued work on ``channel``; runs until cancelled. A hint only:

@@ -315,6 +315,9 @@ class PostgresDatabase:
     def write_now(self, fn: Callable[[Connection], T]) -> T | None:
         return None  # as every write
 
+    async def write_soon(self, fn: Callable[[Connection], T]) -> T | None:
+        return None  # as every write
+
     async def listen(self, channel: str, wake: Callable[[], None]) -> None:
         """LISTEN on a connection of its own and call ``wake()`` for each notification, until
         cancelled. A dropped connection is reopened (waiting up to 10 s between tries) and

@@ -243,6 +243,21 @@ class SqliteDatabase:
             self._checkpoint_soon()
         return result
 
+    async def write_soon(self, fn: Callable[[Connection], T]) -> T | None:
+        if self.path == MEMORY:
+            return None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.005
+        while True:
+            result = self.write_now(fn)
+            if result is not None:
+                return result
+            if loop.time() >= deadline:
+                raise StorageBusy("the database is busy")
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
     def _checkpoint_soon(self) -> None:
         """Ask the worker to move the WAL's pages into the database file (the loop's
         connection never does), without waiting for it. Writes go to the worker thread

@@ -144,7 +144,10 @@ class StateStore:
         # meanwhile may have found the row not there yet.
         self._absent.discard(key)
         try:
-            etag = self.db.write_now(lambda c: _write(c, key, text, expected))
+            write = lambda c: _write(c, key, text, expected)  # noqa: E731
+            etag = self.db.write_now(write)
+            if etag is None:  # another writer has the lock: wait for it here, not in the queue
+                etag = await self.db.write_soon(write)  # of the worker thread (issue 12.3)
             if etag is None:
                 etag = await self.db.call(store)
         finally:

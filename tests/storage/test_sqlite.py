@@ -56,6 +56,37 @@ async def test_a_write_waits_at_most_two_seconds_for_another_writer(tmp_path: Pa
     db.close()
 
 
+async def test_a_turns_write_does_not_queue_behind_a_background_write_that_waits(
+    tmp_path: Path,
+) -> None:
+    """Another process holds the write lock; a background write (a purge, the outbox) is
+    already waiting for it on the storage worker. The turn's state write waits for the lock
+    itself, at most the busy timeout, not that wait and then its own (4 s seen under load)."""
+    path = tmp_path / "helpline.db"
+    db = open_database(str(path))
+    storage = Storage.build(db, lambda: "MAY-X")
+    await storage.state.put("k", {"v": 1})
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        background = asyncio.ensure_future(
+            db.call(lambda c: c.execute("DELETE FROM rate_limits WHERE window_start < 0"))
+        )
+        await asyncio.sleep(0.8)  # the worker is now waiting for the lock
+        started = time.monotonic()
+        with pytest.raises(StorageBusy):
+            await storage.state.put("k", {"v": 2})
+        waited = time.monotonic() - started
+        # its own 2 s wait; queued behind the worker it would be about 1.2 s + 2 s
+        assert 1.5 < waited < 2.9, waited
+        with pytest.raises(StorageBusy):
+            await background
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    db.close()
+
+
 def _scan(folder: Path, needles: list[bytes]) -> list[str]:
     found = []
     for file in folder.iterdir():
