@@ -152,7 +152,10 @@ def connect(path: str | Path) -> tuple[sqlite3.Connection, list[int]]:
         target, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
     )
     raw.row_factory = sqlite3.Row
-    if target != MEMORY:
+    # Set WAL only where it is not set yet: setting the journal mode can need the database
+    # to itself, and "python -m bot.staff link" run while the bot was writing failed once
+    # (in CI) with "database is locked" on asking again for the mode the file already has.
+    if target != MEMORY and raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
     raw.execute("PRAGMA foreign_keys=ON")
