@@ -6,7 +6,6 @@ test moves."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +22,7 @@ from bot.core.handoff import MARK
 from bot.storage.handoff import HandoffStore, LiveChat
 from bot.web.app import RUNTIME, STORAGE, create_app
 from config.settings import Settings
+from tests.referrals.support import eventually
 from tests.support.connector import ConnectorStandIn
 from tests.teams.factories import BOT, TEAM_ID, mention_entity, teams_activity, teams_message
 
@@ -208,20 +208,6 @@ class Helpline:
 
         await eventually(empty, timeout, "the live chat outbox to empty")
         await outbox.idle()
-
-
-async def eventually(check: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = check()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def card_texts(card: dict[str, Any]) -> str:
