@@ -166,6 +166,9 @@ class Bilingual:
             weak=(*english.weak, *self._phrases(irish.weak)),
             negators=(*english.negators, *self._phrases(irish.negators)),
             negator_links=(*english.negator_links, *self._phrases(irish.negator_links)),
+            animals=(*english.animals, *self._phrases(irish.animals)),
+            animal_links=(*english.animal_links, *self._phrases(irish.animal_links)),
+            animal_joiners=(*english.animal_joiners, *self._phrases(irish.animal_joiners)),
             declared=(*english.declared, *self._phrases(irish.declared)),
         )
 
@@ -251,5 +254,8 @@ def _all_lists(lists: IrishLanguageVocabulary) -> list[str]:
         *emergency.weak,
         *emergency.negators,
         *emergency.negator_links,
+        *emergency.animals,
+        *emergency.animal_links,
+        *emergency.animal_joiners,
         *emergency.declared,
     ]
