@@ -2,7 +2,7 @@
 (and used through its public API only), and ruff and mypy clean.
 
     app.py -> bot/web -> bot/botframework -> bot/core -> bot/handoff -> bot/referrals -> bot/storage
-    (bot/ops beside them; bot/conversation.py and bot/cards.py are shared leaves)
+    (bot/ops beside them; bot/conversation.py, bot/cards.py and bot/waiting.py are shared leaves)
     bot/ -> routing/ -> intents/
 """
 
@@ -26,6 +26,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "config": SDK | {"bot", "routing", "intents", "app"},
     "bot/conversation.py": SDK | {"bot", "aiohttp"},
     "bot/cards.py": SDK | {"bot"},
+    "bot/waiting.py": SDK | {"bot", "aiohttp"},
     # (bot.ops.logs, the personal-data redaction, is the one part of ops storage may use:
     # recorded messages are masked before they are kept.)
     "bot/storage": SDK | {"bot.core", "bot.web", "bot.botframework", "bot.referrals", "bot.staff",

@@ -39,6 +39,7 @@ from ..storage.handoff import (
     HandoffStore,
     OutboxOp,
 )
+from ..waiting import wait_for_event
 from .pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -123,17 +124,7 @@ class HandoffOutbox:
                 due = None
             if due is not None:
                 wait = max(0.0, min(self._idle, due - self._now()))
-            await self._sleep(wait)
-
-    async def _sleep(self, seconds: float) -> None:
-        """Until woken or ``seconds`` pass. (Not ``asyncio.wait_for`` on the event: on
-        Python 3.11 a cancellation arriving just as the event is set is lost, and the app
-        could not stop.)"""
-        waiter = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({waiter}, timeout=seconds)
-        finally:
-            waiter.cancel()
+            await wait_for_event(self._wake, wait)
 
     async def run_once(self) -> int:
         """Start draining every target with a message due (that no other instance holds)."""

@@ -29,6 +29,7 @@ from routing.referrals import Destination, ReferralConfig
 
 from ..conversation import Account, Address, CardUpdate
 from ..storage.referrals import LEASE_SECONDS, OUTBOX_CHANNEL, ReferralStore
+from ..waiting import wait_for_event
 from ..storage.records import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
 from .errors import DeliveryFailed
 from .service import address_from_stored, first_name
@@ -154,10 +155,7 @@ class OutboxSender:
             wait = (
                 self._idle if next_at is None else max(0.0, min(self._idle, next_at - self._now()))
             )
-            try:
-                await asyncio.wait_for(self._wake.wait(), wait)
-            except asyncio.TimeoutError:
-                pass
+            await wait_for_event(self._wake, wait)
 
     async def run_once(self) -> int:
         """Try every delivery due now; returns how many were tried. The batch's leases are

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from ..waiting import wait_for_event
+
+
 class TurnGate:
     """Counts inbound activities in flight. ``try_enter`` refuses past ``limit`` and once
     draining (shutdown) has begun; ``drained`` waits for the ones in flight to finish."""
@@ -33,8 +36,4 @@ class TurnGate:
         """Refuse new turns, then wait up to ``timeout`` s for those in flight. True when
         all finished."""
         self.draining = True
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except asyncio.TimeoutError:
-            return False
-        return True
+        return await wait_for_event(self._idle, timeout)
