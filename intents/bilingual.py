@@ -167,6 +167,8 @@ class Bilingual:
             negators=(*english.negators, *self._phrases(irish.negators)),
             negator_links=(*english.negator_links, *self._phrases(irish.negator_links)),
             declared=(*english.declared, *self._phrases(irish.declared)),
+            contrast=(*english.contrast, *self._phrases(irish.contrast)),
+            recovered=(*english.recovered, *self._phrases(irish.recovered)),
         )
 
 
@@ -252,4 +254,6 @@ def _all_lists(lists: IrishLanguageVocabulary) -> list[str]:
         *emergency.negators,
         *emergency.negator_links,
         *emergency.declared,
+        *emergency.contrast,
+        *emergency.recovered,
     ]
