@@ -148,7 +148,7 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may well resolve to a public address
 
 
-def _without_password(url: str) -> str:
+def url_without_password(url: str) -> str:
     """``url`` as it may be shown in an error: no password in the user part or the query."""
     if "://" not in url:
         return "…"  # not a URL (e.g. "host=… password=…"): show nothing of it
@@ -175,7 +175,7 @@ def _database_url(env: Mapping[str, str]) -> str:
     raw = env.get("DATABASE_URL", "").strip()
     if not raw:
         return ""
-    shown = _without_password(raw)
+    shown = url_without_password(raw)
     scheme = raw.split(":", 1)[0].lower() if ":" in raw else ""
     if scheme in ("postgresql", "postgres"):
         from psycopg import ProgrammingError

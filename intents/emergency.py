@@ -48,6 +48,9 @@ _CLEAR_REACH = 12
 _MIN_CORRECTED_KEY = 6
 _ALONE_EXTRA_WORDS = 2  # "stroke", "stroke help now": a danger_alone entry plus at most this many
 RECOVERED_SELF_HARM = "self-harm in the past, recovered"  # the weak cue then reported
+# "the poor old dog had a stroke": at most this many filler or link words between an animal
+# and the alarming words beside it
+_ANIMAL_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,9 @@ class EmergencyDetector:
         self._links = _index(vocabulary.negator_links)
         self._contrast = _index(vocabulary.contrast)
         self._recovered = _index(vocabulary.recovered)
+        self._animals = _index(vocabulary.animals)
+        self._animal_links = _index(vocabulary.animal_links)
+        self._animal_joiners = _index(vocabulary.animal_joiners)
         self._fillers = fillers
 
     def ordinary_positions(self, message: ReadMessage) -> set[int]:
@@ -244,6 +250,9 @@ class _Context:
         self._contrast: list[int] = []  # where each contrast cue starts ("but this time")
         self._recovered: list[Hit[str]] = []  # "I'm in a good place now"
         self.recovered_self_harm = False  # a self-harm wording was explained as history
+        self._animal_starts: set[int] = set()  # where each animal word starts / ends
+        self._animal_ends: set[int] = set()
+        self._skippable: set[int] = set()  # filler and animal_links words
 
     def _load(self) -> None:
         detector, keys = self._detector, self.message.keys
@@ -259,6 +268,26 @@ class _Context:
             self._present = [hit.start for hit in detector._present.find_all(keys)]
             self._contrast = [hit.start for hit in detector._contrast.find_all(keys)]
             self._recovered = _affirmed(detector._recovered.find_all(keys), detector, keys)
+        animals = detector._animals.find_all(keys) if detector._animals.size else []
+        if animals:
+            self._skippable = {i for i, key in enumerate(keys) if key in detector._fillers}
+            for hit in detector._animal_links.find_all(keys):
+                self._skippable.update(range(hit.start, hit.end))
+            # "the dog and my son fell in", "mo mhac agus an madra": a person shares the alarm
+            joiners = detector._animal_joiners.find_all(keys)
+            joiner_starts = {hit.start for hit in joiners}
+            joiner_ends = {hit.end for hit in joiners}
+            for hit in animals:
+                after = hit.end
+                while after in self._skippable:
+                    after += 1
+                before = hit.start
+                while before - 1 in self._skippable:
+                    before -= 1
+                if after in joiner_starts or before in joiner_ends:
+                    continue
+                self._animal_starts.add(hit.start)
+                self._animal_ends.add(hit.end)
         self._loaded = True
 
     def explains(self, hit: Hit[Any], kind: str) -> bool:
@@ -282,6 +311,8 @@ class _Context:
             return False
         if self._clear and any(0 <= c - hit.end < _CLEAR_REACH for c in self._clear):
             return True
+        if self._animal_starts and self._about_an_animal(hit):
+            return True
         return bool(self._past or self._past_before) and self._explained_by_past(hit)
 
     def _self_harm_history(self, hit: Hit[Any]) -> bool:
@@ -296,6 +327,27 @@ class _Context:
     def _contrasted(self, low: int, high: int) -> bool:
         """A contrast cue ("but this time") between a past cue and the alarm after it."""
         return any(low <= c < high for c in self._contrast)
+
+    def _about_an_animal(self, hit: Hit[Any]) -> bool:
+        """An animal right after or right before the alarming words, with only filler words or
+        animal_links between, in the same clause: "tá stróc ag an madra", "the cow fell"."""
+        clauses = self.message.clauses
+        clause = clauses[hit.start]
+        position, steps = hit.end, 0
+        while position < len(clauses) and clauses[position] == clause and steps <= _ANIMAL_REACH:
+            if position in self._animal_starts:
+                return True
+            if position not in self._skippable:
+                break
+            position, steps = position + 1, steps + 1
+        position, steps = hit.start, 0
+        while position > 0 and clauses[position - 1] == clause and steps <= _ANIMAL_REACH:
+            if position in self._animal_ends:
+                return True
+            if position - 1 not in self._skippable:
+                break
+            position, steps = position - 1, steps + 1
+        return False
 
     def _explained_by_past(self, hit: Hit[Any]) -> bool:
         message = self.message

@@ -100,6 +100,12 @@ class EmergencyVocabulary:
     # between) they say it is not so: "no smell of gas", "it wasn't a stroke", "the bins not gas".
     negators: tuple[str, ...] = ()
     negator_links: tuple[str, ...] = ()  # "or", "any", "sign of": "no sign of smoke"
+    # "the dog had a stroke", "tá stróc ag an gcapall", "thit an bhó": an animal right beside
+    # an alarming phrase (only filler words or animal_links between) is who it happened to,
+    # so it is no danger to a person (never for self-harm).
+    animals: tuple[str, ...] = ()
+    animal_links: tuple[str, ...] = ()  # "ag an", "ar an": "tá stróc ag an madra"
+    animal_joiners: tuple[str, ...] = ()  # "and", "agus": "the dog and my son fell in"
     # "this is an emergency", "urgent help": an emergency only when nothing else is asked for;
     # beside a service ("the fridge is empty, it's an emergency") it leads with 112/999.
     declared: tuple[str, ...] = ()
@@ -265,6 +271,9 @@ _EMERGENCY_KEYS = (
     "weak",
     "negators",
     "negator_links",
+    "animals",
+    "animal_links",
+    "animal_joiners",
     "declared",
     "contrast",
     "recovered",
@@ -461,6 +470,9 @@ class _Reader:
             weak=lists["weak"],
             negators=lists["negators"],
             negator_links=lists["negator_links"],
+            animals=lists["animals"],
+            animal_links=lists["animal_links"],
+            animal_joiners=lists["animal_joiners"],
             declared=lists["declared"],
             contrast=lists["contrast"],
             recovered=lists["recovered"],

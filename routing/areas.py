@@ -15,6 +15,7 @@ _EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W)(?:\s?[0-9ACDEFHKNPRTVWXY]
 _EIRCODE_KEY = re.compile(r"^([ACDEFHKNPRTVWXY]\d{2}|D6W)$", re.I)
 _FUZZY_MIN_LEN = 5  # shorter names must be typed exactly: "Cong", "Balla"
 _FUZZY_CUTOFF = 85.0
+_FUZZY_MEMO_MAX = 20_000  # word groups whose fuzzy best match is remembered (about 3 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,10 @@ class AreaMatcher:
         self._eircodes = {code.upper(): a.id for a in areas for code in a.eircodes}
         self._max_words = max((len(n.split()) for n in self._names), default=1)
         self._choices = _fuzzy_choices(self._names)
+        # Word groups recur from message to message ("my mother", "the chemist"): the
+        # fuzzy best match of each is remembered, since comparing it with every place name
+        # of a similar length was a twentieth of a turn's time. Bounded: cleared when full.
+        self._memo: dict[str, tuple[str, float] | None] = {}
 
     def find(self, text: str) -> AreaMatch | None:
         """The area named in ``text``, or None when there is none or it is ambiguous."""
@@ -76,13 +81,10 @@ class AreaMatcher:
         best: AreaMatch | None = None
         ambiguous = False
         for gram in grams:
-            choices = self._choices.get(len(gram))
-            if choices is None:
-                continue
-            hit = process.extractOne(gram, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            hit = self._fuzzy(gram)
             if hit is None:
                 continue
-            name, score, _ = hit
+            name, score = hit
             area_id = self._names[name]
             if best is None or score > best.score:
                 ambiguous = False
@@ -90,6 +92,23 @@ class AreaMatcher:
             elif score == best.score and area_id != best.area_id:
                 ambiguous = True
         return None if ambiguous else best
+
+    def _fuzzy(self, gram: str) -> tuple[str, float] | None:
+        """The place name most like ``gram`` (first of equals) and its score, or None."""
+        try:
+            return self._memo[gram]
+        except KeyError:
+            pass
+        choices = self._choices.get(len(gram))
+        hit = None
+        if choices is not None:
+            found = process.extractOne(gram, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if found is not None:
+                hit = (found[0], found[1])
+        if len(self._memo) >= _FUZZY_MEMO_MAX:
+            self._memo.clear()
+        self._memo[gram] = hit
+        return hit
 
 
 def _fuzzy_choices(names: Iterable[str]) -> dict[int, list[str]]:

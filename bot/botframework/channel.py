@@ -71,6 +71,27 @@ def join(fields: bytes, addressing: bytes) -> bytes:
     return b"{" + fields + b"," + addressing + b"}"
 
 
+def delivery_failed(error: ConnectorError) -> DeliveryFailed:
+    """The delivery error for a connector error (a 429's Retry-After kept)."""
+    return DeliveryFailed(error.kind, retryable=error.retryable, retry_after=error.retry_after)
+
+
+async def update_card(
+    sender: ConnectorSender, address: Address, activity_id: str, card: dict[str, Any]
+) -> None:
+    """Replace the card of the message ``activity_id`` sent earlier to ``address``."""
+    body = {
+        "type": "message",
+        "id": activity_id,
+        "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
+        **addressing_from(address),
+    }
+    try:
+        await sender.update(address.service_url, address.conversation_id, activity_id, encode(body))
+    except ConnectorError as error:
+        raise delivery_failed(error) from None
+
+
 class BotFrameworkChannel:
     """:class:`bot.referrals.delivery.Channel` over the connector REST API."""
 
@@ -82,7 +103,7 @@ class BotFrameworkChannel:
         try:
             return await self.sender.send(address.service_url, address.conversation_id, encode(body))
         except ConnectorError as error:
-            raise DeliveryFailed(error.kind, retryable=error.retryable) from None
+            raise delivery_failed(error) from None
 
     async def send_text(self, address: Address, text: str) -> str:
         return await self._send(address, {"type": "message", "text": text, "textFormat": "plain"})
@@ -97,13 +118,4 @@ class BotFrameworkChannel:
         return await self._send(address, fields)
 
     async def update_card(self, address: Address, activity_id: str, card: dict[str, Any]) -> None:
-        body = {
-            "type": "message",
-            "id": activity_id,
-            "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
-            **addressing_from(address),
-        }
-        try:
-            await self.sender.update(address.service_url, address.conversation_id, activity_id, encode(body))
-        except ConnectorError as error:
-            raise DeliveryFailed(error.kind, retryable=error.retryable) from None
+        await update_card(self.sender, address, activity_id, card)

@@ -20,13 +20,9 @@ from routing.reply import Choice, Reply
 from ..cards import ADAPTIVE_CARD
 from ..conversation import Address
 from ..referrals.errors import DeliveryFailed
-from .channel import addressing_from
+from .channel import addressing_from, delivery_failed, update_card
 from .connector import ConnectorError, ConnectorSender
 from .render import Shape, encode, reply_fields
-
-
-def _failed(error: ConnectorError) -> DeliveryFailed:
-    return DeliveryFailed(error.kind, retryable=error.retryable, retry_after=error.retry_after)
 
 
 class TeamsChatChannel:
@@ -54,7 +50,7 @@ class TeamsChatChannel:
         try:
             answer = await self.sender.create_conversation(channel.service_url, encode(body))
         except ConnectorError as error:
-            raise _failed(error) from None
+            raise delivery_failed(error) from None
         thread = answer.get("id")
         if not isinstance(thread, str) or not thread:
             raise DeliveryFailed("no_thread_id", retryable=True)
@@ -87,19 +83,10 @@ class TeamsChatChannel:
         try:
             return await self.sender.send(address.service_url, address.conversation_id, encode(body))
         except ConnectorError as error:
-            raise _failed(error) from None
+            raise delivery_failed(error) from None
 
     async def update_card(self, address: Address, activity_id: str, card: dict[str, Any]) -> None:
-        body = {
-            "type": "message",
-            "id": activity_id,
-            "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
-            **addressing_from(address),
-        }
-        try:
-            await self.sender.update(address.service_url, address.conversation_id, activity_id, encode(body))
-        except ConnectorError as error:
-            raise _failed(error) from None
+        await update_card(self.sender, address, activity_id, card)
 
     async def delete(self, address: Address, activity_id: str) -> None:
         try:
@@ -107,4 +94,4 @@ class TeamsChatChannel:
         except ConnectorError as error:
             if error.status == 404:
                 return  # already gone
-            raise _failed(error) from None
+            raise delivery_failed(error) from None

@@ -35,13 +35,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+
+from config.settings import url_without_password as redact
 
 from .db import (
     POSTGRESQL,
@@ -105,26 +106,6 @@ def to_pyformat(query: str) -> str:
     """``?`` placeholders to psycopg's ``%s``; a ``?`` inside a quoted literal, an identifier
     or a comment stays as it is, and every literal ``%`` is doubled."""
     return _TOKENS.sub(_token, query)
-
-
-def redact(url: str) -> str:
-    """``url`` without its password (in the user part or a ``password=`` query argument)."""
-    if "://" not in url:
-        return "…"  # not a URL (e.g. "host=… password=…"): show nothing of it
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unclosed "[": show no more than the scheme
-        return url.split(":", 1)[0] + "://…"
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, hostport = netloc.rsplit("@", 1)
-        netloc = f"{userinfo.split(':', 1)[0]}@{hostport}"
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and pair.split("=", 1)[0].lower() not in ("password", "sslpassword")
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 class ConnectionLost(StorageUnavailable):

@@ -89,3 +89,19 @@ def test_fuzzy_choices_keep_every_name_a_typo_could_match(
         and fuzz.ratio(typed, n) >= areas._FUZZY_CUTOFF
     ]
     assert set(matching) <= set(choices.get(len(typed), []))
+
+
+def test_remembered_fuzzy_matches_answer_as_the_first_time_and_stay_bounded(
+    table: RoutingTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzy best match of each word group is remembered; a message seen again gets the
+    same area, and the memory is cleared rather than grown past its bound."""
+    monkeypatch.setattr(areas, "_FUZZY_MEMO_MAX", 50)
+    matcher = areas.AreaMatcher(table.areas)
+    texts = ["im in Castlebr", "Westprt please", "near Achil island", "my mam in Ballyhanis"]
+    first = [matcher.find(t) for t in texts]
+    assert first[0] is not None and first[0].area_id == "castlebar"
+    for n in range(200):  # distinct word groups, more than the bound
+        matcher.find(f"word{n} other{n} more{n}")
+        assert len(matcher._memo) <= 50
+    assert [matcher.find(t) for t in texts] == first
