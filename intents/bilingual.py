@@ -170,6 +170,8 @@ class Bilingual:
             animal_links=(*english.animal_links, *self._phrases(irish.animal_links)),
             animal_joiners=(*english.animal_joiners, *self._phrases(irish.animal_joiners)),
             declared=(*english.declared, *self._phrases(irish.declared)),
+            contrast=(*english.contrast, *self._phrases(irish.contrast)),
+            recovered=(*english.recovered, *self._phrases(irish.recovered)),
         )
 
 
@@ -258,4 +260,6 @@ def _all_lists(lists: IrishLanguageVocabulary) -> list[str]:
         *emergency.animal_links,
         *emergency.animal_joiners,
         *emergency.declared,
+        *emergency.contrast,
+        *emergency.recovered,
     ]

@@ -240,6 +240,8 @@ class Classifier:
             *emergency.not_emergency,
             *emergency.past_time,
             *emergency.past_time_before,
+            *emergency.contrast,
+            *emergency.recovered,
             *bilingual.frames,
         ]
         common = set(language.common_words)

@@ -47,6 +47,7 @@ _CLEAR_REACH = 12
 # too close to ordinary ones ("chopping" is one letter from "choking" once stemmed).
 _MIN_CORRECTED_KEY = 6
 _ALONE_EXTRA_WORDS = 2  # "stroke", "stroke help now": a danger_alone entry plus at most this many
+RECOVERED_SELF_HARM = "self-harm in the past, recovered"  # the weak cue then reported
 # "the poor old dog had a stroke": at most this many filler or link words between an animal
 # and the alarming words beside it
 _ANIMAL_REACH = 3
@@ -100,6 +101,8 @@ class EmergencyDetector:
         self._present = _index(vocabulary.present_time)
         self._negators = _index(vocabulary.negators)
         self._links = _index(vocabulary.negator_links)
+        self._contrast = _index(vocabulary.contrast)
+        self._recovered = _index(vocabulary.recovered)
         self._animals = _index(vocabulary.animals)
         self._animal_links = _index(vocabulary.animal_links)
         self._animal_joiners = _index(vocabulary.animal_joiners)
@@ -121,6 +124,13 @@ class EmergencyDetector:
         finding = self._detect_phrases(context) or self._detect_alone(context)
         if finding is not None:
             return finding, None
+        if context.recovered_self_harm:
+            # a self-harm wording told as history beside a recovery ("I used to self harm, I'm
+            # in a good place now"): lead with 112/999 and give the service, if read without
+            # the recovery it is a whole self-harm entry (not one part of one)
+            strict = _Context(message, self, soften=False)
+            if any(m.payload == SELF_HARM for m in self._cues.find(message.keys, strict.explains)):
+                return None, RECOVERED_SELF_HARM
         return None, self._weak_cue(context)
 
     def detect(self, message: ReadMessage) -> EmergencyFinding | None:
@@ -223,8 +233,12 @@ def _shaky(message: ReadMessage, hit: Hit[Any]) -> bool:
 class _Context:
     """What can explain an alarming phrase away in one message."""
 
-    def __init__(self, message: ReadMessage, detector: EmergencyDetector) -> None:
+    def __init__(
+        self, message: ReadMessage, detector: EmergencyDetector, soften: bool = True
+    ) -> None:
+        """``soften``: self-harm told as history beside a recovery is explained (and noted)."""
         self.message = message
+        self._soften = soften
         self._detector = detector
         self._loaded = False  # looked up when the first alarming words are found (few messages)
         self._corrected = any(message.corrected)
@@ -233,6 +247,9 @@ class _Context:
         self._past_before: list[Hit[str]] = []
         self._present: list[int] = []
         self._clear: list[int] = []  # where each all_clear cue starts
+        self._contrast: list[int] = []  # where each contrast cue starts ("but this time")
+        self._recovered: list[Hit[str]] = []  # "I'm in a good place now"
+        self.recovered_self_harm = False  # a self-harm wording was explained as history
         self._animal_starts: set[int] = set()  # where each animal word starts / ends
         self._animal_ends: set[int] = set()
         self._skippable: set[int] = set()  # filler and animal_links words
@@ -247,8 +264,10 @@ class _Context:
         # all is well: explains the alarms before it, in any clause ("he's not ok now" is no
         # all-clear, and "she's fine now but he's collapsed" leaves the collapse standing)
         self._clear = [hit.start for hit in _affirmed(detector._all_clear.find_all(keys), detector, keys)]
-        if self._past:
+        if self._past or self._past_before:
             self._present = [hit.start for hit in detector._present.find_all(keys)]
+            self._contrast = [hit.start for hit in detector._contrast.find_all(keys)]
+            self._recovered = _affirmed(detector._recovered.find_all(keys), detector, keys)
         animals = detector._animals.find_all(keys) if detector._animals.size else []
         if animals:
             self._skippable = {i for i, key in enumerate(keys) if key in detector._fillers}
@@ -284,12 +303,30 @@ class _Context:
         if self._corrected and _shaky(self.message, hit):
             return True
         if kind == SELF_HARM:
+            # never denied nor put in the past, unless told as history beside a recovery ("I
+            # used to self harm, I'm in a good place now"): then only possible_emergency
+            if self._soften and self._recovered and self._self_harm_history(hit):
+                self.recovered_self_harm = True
+                return True
             return False
         if self._clear and any(0 <= c - hit.end < _CLEAR_REACH for c in self._clear):
             return True
         if self._animal_starts and self._about_an_animal(hit):
             return True
         return bool(self._past or self._past_before) and self._explained_by_past(hit)
+
+    def _self_harm_history(self, hit: Hit[Any]) -> bool:
+        """A past cue beside the self-harm wording and no present cue in its clause (but those
+        inside the recovery: "in a good place now")."""
+        clause = self.message.clauses[hit.start]
+        inside = {i for cue in self._recovered for i in range(cue.start, cue.end)}
+        if any(self.message.clauses[p] == clause and p not in inside for p in self._present):
+            return False
+        return self._explained_by_past(hit)
+
+    def _contrasted(self, low: int, high: int) -> bool:
+        """A contrast cue ("but this time") between a past cue and the alarm after it."""
+        return any(low <= c < high for c in self._contrast)
 
     def _about_an_animal(self, hit: Hit[Any]) -> bool:
         """An animal right after or right before the alarming words, with only filler words or
@@ -323,6 +360,8 @@ class _Context:
             # the past and the alarming words puts them in the present.
             if cue.end <= hit.start:
                 low, high = cue.end, hit.start
+                if self._contrasted(low, high):
+                    continue  # "often dizzy, but this time he can't lift his arm"
             else:
                 low, high = hit.end, cue.start
             if not any(low <= p < high for p in self._present):
@@ -330,7 +369,7 @@ class _Context:
         for cue in self._past_before:
             # it may share a word with the alarm: "was there a" + "there's a fire"
             before = cue.start < hit.start and hit.start - cue.end < _PAST_REACH
-            if before and message.clauses[cue.start] == clause:
+            if before and message.clauses[cue.start] == clause and not self._contrasted(cue.end, hit.start):
                 return True
         return False
 

@@ -109,6 +109,15 @@ class EmergencyVocabulary:
     # "this is an emergency", "urgent help": an emergency only when nothing else is asked for;
     # beside a service ("the fridge is empty, it's an emergency") it leads with 112/999.
     declared: tuple[str, ...] = ()
+    # "but this time", "this is different": between a past cue before an alarm and the alarm,
+    # the habit is not what is happening now ("he often gets dizzy, but this time he can't lift
+    # his arm"); unlike ``present_time`` it never counts after the alarm ("chest pains, but the
+    # doctor knows").
+    contrast: tuple[str, ...] = ()
+    # "I'm in a good place now", "doing better": with a past cue beside a self-harm wording
+    # ("I used to self harm"), the self-harm is history: possible_emergency, not the Samaritans
+    # reply, and the service asked for is given.
+    recovered: tuple[str, ...] = ()
     families: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language.families, for "<name>"
 
 
@@ -266,6 +275,8 @@ _EMERGENCY_KEYS = (
     "animal_links",
     "animal_joiners",
     "declared",
+    "contrast",
+    "recovered",
 )
 # emergency lists whose entries use + | <family>
 _CUE_LISTS = ("danger", "self_harm", "weak", "not_emergency", "declared")
@@ -463,6 +474,8 @@ class _Reader:
             animal_links=lists["animal_links"],
             animal_joiners=lists["animal_joiners"],
             declared=lists["declared"],
+            contrast=lists["contrast"],
+            recovered=lists["recovered"],
         )
 
     def thresholds(self, value: Any, path: KeyPath) -> Thresholds:
