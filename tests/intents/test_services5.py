@@ -155,3 +155,34 @@ def test_services5_dev_set_does_not_slip(classifier: Classifier) -> None:
     assert report.groups["in_scope"].rate >= 0.99, misses
     assert report.groups["multi"].rate >= 1.0, misses
     assert report.out_of_scope_rejection.rate >= 1.0, misses
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        # what has not happened is the need: "not been to the chemist", "still not collected"
+        ("the coal is all gone and he hasn't been to the pharmacy for his tablets since Easter",
+         {"fuel_delivery", "prescriptions"}),
+        ("her script is waiting since Monday and she still hasn't collected it, she's not well",
+         {"prescriptions"}),
+        ("no fire lit in the house since Friday and nobody calls to him", {"fuel_delivery", "friendly_call"}),
+        # a cook already: the meals are turned down, the shopping is wanted
+        ("she's a great cook still, could someone just bring out her groceries", {"groceries"}),
+        # a plate of food is a meal
+        ("a hot plate of food brought to my uncle a few days a week", {"hot_meals"}),
+        # the spouse rung: "ring himself"
+        ("would someone ring himself of an evening, he's not the same since he retired", {"friendly_call"}),
+        # an offer beside a need of the writer's own people
+        ("I've a van and want to help out, and my mother needs a lift to the physio Friday",
+         {"volunteer_groups", "medical_transport"}),
+        ("I'm not volunteering, I'm the one looking for the phone calls", {"friendly_call"}),
+    ],
+)
+def test_needs_said_another_way(text: str, services: set[str], classifier: Classifier) -> None:
+    result = classifier.classify(text)
+    assert set(result.intents) == services, result.evidence
+
+
+@pytest.mark.parametrize("text", ["my battery is nearly gone, I'll message ye tomorrow"])
+def test_writing_to_us_is_not_the_messages(text: str, classifier: Classifier) -> None:
+    assert classifier.classify(text).intent is None
