@@ -16,6 +16,7 @@ from intents.phrase_index import Hit, PhraseIndex, phrase_keys
 # request cues that may only say whose the need is ("for me", "they bring me the groceries")
 _WHOSE = frozenset({"for", "to", "bring", "get"})
 _POSSESSIVE_REACH = 3  # "my" counts for a need up to this many words before it ("my mam's tablets")
+_HELPER_REACH = 3  # "is there a volunteer scheme": a request cue asking about the helpers
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,19 @@ class RoleRules:
         the need is ("for me", "bring me": "they bring me the groceries" asks for nothing)."""
         return [hit for hit in self.request_cues.find_all(keys) if keys[hit.start] not in _WHOSE]
 
+    def _asks_after_helpers(self, message: ReadMessage, end: int) -> bool:
+        """A request cue that asks about the helpers themselves ("is there a volunteer scheme",
+        "do ye have a group"): a helper word within ``_HELPER_REACH`` words after it, in its
+        clause. Beside an offer it asks where to give the help, not for help."""
+        keys = message.keys
+        clause = message.clauses[end - 1]
+        for position in range(end, min(len(keys), end + _HELPER_REACH)):
+            if message.clauses[position] != clause:
+                return False
+            if keys[position] in self.helper_keys:
+                return True
+        return False
+
     def is_offer(self, message: ReadMessage, need_spans: Iterable[tuple[int, int]]) -> bool:
         """An offer cue, and nothing that says the writer is the one in need.
 
@@ -77,6 +91,7 @@ class RoleRules:
         # "béilí a chur ar fáil do sheandaoine" (to provide meals to older people) asks nothing
         if any(
             not offering.issuperset(range(hit.start, hit.end))
+            and not self._asks_after_helpers(message, hit.end)
             for hit in self.request_cues.find_all(keys)
         ):
             return False
