@@ -4,7 +4,12 @@ On Python 3.11 ``asyncio.wait_for(event.wait(), timeout)`` swallows a cancellati
 arrives just as the event is set (the inner wait has finished, so ``wait_for`` returns its
 result instead of raising): a background loop built on it can miss the shutdown's cancel and
 run for ever, and the app's clean-up waits for it for ever. ``asyncio.wait`` does not return
-a finished task's result in place of the cancellation, so it is used instead."""
+a finished task's result in place of the cancellation, so it is used instead.
+
+The same goes for stopping a helper task inside a loop: ``task.cancel()`` then
+``with suppress(CancelledError): await task`` also swallows a cancellation of the loop itself
+that arrives while it waits for the helper. :func:`stop` waits with ``asyncio.wait``, which
+never raises the helper's cancellation and always raises the caller's."""
 
 from __future__ import annotations
 
@@ -20,3 +25,10 @@ async def wait_for_event(event: asyncio.Event, seconds: float) -> bool:
     finally:
         waiter.cancel()
     return bool(done)
+
+
+async def stop(task: asyncio.Task[object]) -> None:
+    """Cancel ``task`` and wait until it has finished; a cancellation of the caller while
+    it waits propagates (the helper's own cancellation does not)."""
+    task.cancel()
+    await asyncio.wait({task})

@@ -11,7 +11,6 @@ deliveries show in ``GET /healthz``. Logs name referrals by reference only.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -29,7 +28,7 @@ from routing.referrals import Destination, ReferralConfig
 
 from ..conversation import Account, Address, CardUpdate
 from ..storage.referrals import LEASE_SECONDS, OUTBOX_CHANNEL, ReferralStore
-from ..waiting import wait_for_event
+from ..waiting import stop, wait_for_event
 from ..storage.records import CITIZEN, PAGE, TEAMS, WEBHOOK, Delivery, Referral, Target
 from .errors import DeliveryFailed
 from .service import address_from_stored, first_name
@@ -168,9 +167,7 @@ class OutboxSender:
         try:
             await asyncio.gather(*(self._attempt(d, sending) for d in batch))
         finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
+            await stop(keeper)
         return len(batch)
 
     async def _keep_leases(self, sending: set[int]) -> None:

@@ -8,12 +8,13 @@ arrives as the wake-up event is set was lost: the loop ran on and the app's clea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.waiting import wait_for_event
+from bot.waiting import stop, wait_for_event
 
 Waiter = Callable[[asyncio.Event, float], Awaitable[object]]
 
@@ -62,3 +63,52 @@ async def test_set_or_timed_out() -> None:
     assert await wait_for_event(event, 0.01) is False
     asyncio.get_running_loop().call_later(0.01, event.set)
     assert await wait_for_event(event, 5.0) is True
+
+
+async def _stopped_while_stopping_its_helper(
+    stop_helper: Callable[[asyncio.Task[None]], Awaitable[None]],
+) -> bool:
+    """A loop that starts a helper each pass and stops it at the end (as the referral
+    outbox does with the task renewing its leases) is cancelled while it waits for the
+    helper to finish. True when that one cancel stops the loop."""
+    helper_cancelled = asyncio.Event()
+
+    async def helper() -> None:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            helper_cancelled.set()
+            await asyncio.sleep(0.05)  # winding down takes a moment
+            raise
+
+    finished = False
+
+    async def loop() -> None:
+        while not finished:
+            task = asyncio.create_task(helper())
+            await asyncio.sleep(0)
+            await stop_helper(task)
+
+    looping = asyncio.create_task(loop())
+    await helper_cancelled.wait()  # the loop now waits for its helper to finish
+    looping.cancel()
+    done, _ = await asyncio.wait({looping}, timeout=1.0)
+    if not done:  # the cancel was swallowed: end the loop so the test itself finishes
+        finished = True
+        await asyncio.wait({looping}, timeout=1.0)
+    return bool(done)
+
+
+async def test_a_loop_cancelled_while_stopping_its_helper_stops() -> None:
+    assert await _stopped_while_stopping_its_helper(stop)
+
+
+async def test_suppressing_the_helpers_cancel_also_swallows_the_loops() -> None:
+    """What the referral outbox did: the loop's cancel is lost (so the check above can fail)."""
+
+    async def suppressing(task: asyncio.Task[None]) -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    assert not await _stopped_while_stopping_its_helper(suppressing)
