@@ -36,12 +36,15 @@ SELF_HARM = {
     "cliffs-ringing": "standing at the top of the cliffs in Achill, no point ringing me",
     "railway-home": "on the railway bridge, I'm not going home tonight",
     "sorry-looking": "sorry for all the trouble I caused. I'm heading for the harbour. Don't go looking",
+    "trouble-love": "I'm sorry I've been nothing but trouble. Give my love to the girls.",
+    "tell-dad-home": "Tell dad I'm sorry. I won't be coming home.",
     # Irish: don't worry about me any more; look after X, sorry, love; a letter and 'over by
     # morning'; the quay and not going home; the sea calling; a brother's intent; tablets
     # swallowed with no count
     "ga-worry-more": "Ná bígí buartha fúm a thuilleadh. Slán.",
     "ga-care-sorry-love": "Tugaigí aire do mo mhac. Tá brón orm. Grá mór daoibh.",
     "ga-letter-over": "D'fhág mé litir do Sheán. Beidh sé ar fad thart roimh maidin.",
+    "ga-sorted-note": "Tá an t-iomlán socraithe agam, tá nóta scríofa do mo bhean",
     "ga-quay-home": "Táim ar an gcé agus ní rachaidh mé abhaile anocht",
     "ga-sea-calling": "tá an fharraige ag glaoch orm",
     "ga-brother-life": "dúirt mo dheartháir go bhfuil sé chun deireadh a chur lena shaol",
@@ -51,6 +54,7 @@ SELF_HARM = {
 DANGER = {
     "hypo": "my son is on insulin and he's sweating and groggy and talking rubbish",
     "co-detector": "the little detector beside the boiler keeps beeping and the both of us are dizzy and nauseous",
+    "co-gas-fire": "the gas fire is on since morning and I've a splitting headache, I'm groggy and I threw up",
     "co-heater": "we've the gas heater on all day, the two of us are lightheaded, throwing up and very sleepy",
     "autism-gone": "my brother has autism, his coat is gone and the back door was open",
     "no-light": "the old lady across from me isn't answering the door and there's no light on, she lives on her own",
@@ -68,6 +72,8 @@ ORDINARY = {
     "nuisance-hospital": "Sorry for being a nuisance, could someone mind the dog for me while I'm in hospital next week",
     "order-office": "I've got everything in order for the oil delivery, love to all at the office",
     "care-work": "Could someone look after mam for me on Tuesday while I'm at work? love you all, ye are great",
+    "bother-tell": "Sorry for all the bother, tell my son the dinners are grand now, love to all",
+    "christmas-home": "Tell dad I'm sorry, I won't be coming home for Christmas this year",
     "signoff": "Thanks a million for all ye did over the years, mind yourselves, love to all",
     "away-thursday": "I probably won't be around Thursday, I'm at the hospital, could you ring Friday instead",
     "away-till": "I won't be around by then, I'm staying with my daughter till Monday",
