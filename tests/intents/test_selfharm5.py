@@ -21,8 +21,9 @@ SELF_HARM = {
     "order-care": "I've put my things in order and tied up the loose ends. Please look after the cat.",
     # someone left in another's care + love to everyone
     "care-love": "Please take care of the kids for me. Love you all so much.",
-    # don't worry about me any more + thanks for the years
-    "worry-thanks": "You won't have to worry about me anymore. Thanks for everything over the years.",
+    # don't worry about me any more + a goodbye; a will made + love to all
+    "worry-bye": "You won't need to worry about me any more. Goodbye.",
+    "will-love": "My will is made and the passwords are in the drawer. Love to you all.",
     # it will be over soon + a letter left
     "over-letter": "It'll all be over by morning. I've left a letter for my son on the kitchen table.",
     # won't be around by then + a decision
@@ -72,6 +73,12 @@ ORDINARY = {
     "nuisance-hospital": "Sorry for being a nuisance, could someone mind the dog for me while I'm in hospital next week",
     "order-office": "I've got everything in order for the oil delivery, love to all at the office",
     "care-work": "Could someone look after mam for me on Tuesday while I'm at work? love you all, ye are great",
+    "home-help": "dont worry about me anymore, I've got the home help now, thanks for everything over the years",
+    "nuisance-order": "sorry for being a nuisance, I've put everything in order for the volunteer, the key is under the mat",
+    "pier-fishing": "Im at the pier every morning fishing, no point ringing before 10",
+    "telly-crash": "he was roaring at the telly and I heard a crash, the remote went through the screen haha",
+    "asleep-chair": "the old lad is after falling asleep in the chair and he won't answer the phone, can a volunteer ring later",
+    "ga-practical": "Tá gach rud socraithe agam don dinnéar Dé Domhnaigh, tá litir fágtha agam don fhear poist",
     "bother-tell": "Sorry for all the bother, tell my son the dinners are grand now, love to all",
     "christmas-home": "Tell dad I'm sorry, I won't be coming home for Christmas this year",
     "signoff": "Thanks a million for all ye did over the years, mind yourselves, love to all",
