@@ -45,6 +45,7 @@ SELF_HARM = {
     "ga-worry-more": "Ná bígí buartha fúm a thuilleadh. Slán.",
     "ga-care-sorry-love": "Tugaigí aire do mo mhac. Tá brón orm. Grá mór daoibh.",
     "ga-letter-over": "D'fhág mé litir do Sheán. Beidh sé ar fad thart roimh maidin.",
+    "ga-burden-care": "Tá brón orm as a bheith i mo ualach. Tabhair aire do na páistí dom.",
     "ga-sorted-note": "Tá an t-iomlán socraithe agam, tá nóta scríofa do mo bhean",
     "ga-quay-home": "Táim ar an gcé agus ní rachaidh mé abhaile anocht",
     "ga-sea-calling": "tá an fharraige ag glaoch orm",
@@ -65,6 +66,8 @@ DANGER = {
     "after-going-down": "dad is after going down at the table and he's gone very still",
     "words-hand": "her words are all mixed up and she can't feel her right hand",
     "ga-speech-arm": "tá a chuid cainte ina praiseach agus ní féidir leis a lámh dheas a ardú",
+    "ga-speech-odd-arm": "tá Mam ag caint go haisteach agus níl sí in ann a lámh chlé a bhogadh",
+    "ga-hypo": "Tá Daid ar insilín agus tá sé ag cur allais agus trína chéile",
     "ga-flood-walk": "tá an teach faoi uisce agus ní féidir léi siúl, tá sí ochtó bliain",
 }
 
@@ -113,6 +116,9 @@ ORDINARY = {
     "ga-question": "An bhfuil aon duine ag deisiú an bhóthair, poill i ngach áit",
     "ga-joke": "bhí taom croí beag agam nuair a chonaic mé an praghas lol",
     "ga-dose": "ghlac mé mo phiollaí go léir ar maidin mar is gnách",
+    "ga-burden-shop": "Ní maith liom a bheith i m'ualach ar aon duine, ach tá siopadóireacht ag teastáil uaim, slán",
+    "ga-burden-thanks": "Níl uaim a bheith i m'ualach oraibh, grá mór daoibh, go raibh maith agaibh",
+    "ga-insulin-bills": "Tá Daid ar insilín agus tá sé trína chéile faoi na billí, an bhféadfadh duine cabhrú",
     "ga-walk-shop": "tá tuile ar an mbóthar agus níl sí in ann siúl go dtí an siopa",
 }
 
