@@ -29,6 +29,8 @@ SETS = [
     "blind3", "realistic", "safety_dev", "safety_dev2", "safety_dev3", "safety_heldout",
     "safety2_heldout", "irish_check", "irish_dev", "irish_dev2", "irish_dev3", "irish_dev4",
     "irish_dev5", "irish_dev6", "safety3_dev", "round4_everyday", "round4_irish", "round4_hard",
+    "irish4_dev", "safety4_dev", "services5_dev", "round5_en_a", "round5_en_b", "round5_ga_a",
+    "round5_ga_b", "round6_en", "round6_ga",
 ]
 
 
