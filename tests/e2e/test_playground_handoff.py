@@ -176,7 +176,13 @@ async def test_a_citizen_reaches_staff_in_the_team_channel_and_comes_back(
         what="Did this help?",
     )
     assert [a["title"] for a in question["suggestedActions"]["actions"]] == ["Yes", "No"]
-    thanks = await teams.reply_to(chat, "Yes")
+    # The citizen's next message in the chat (staff's thread may still be getting the bot's
+    # own end-of-chat notes, which a reply counted across all conversations could pick up).
+    seen = len(teams.in_conversation(chat))
+    await teams.say(chat, "Yes")
+    thanks = await teams.wait_until(
+        lambda: next(iter(teams.in_conversation(chat)[seen:]), None), what="the answer to Yes"
+    )
     assert thanks["text"] == "Thank you for telling us."
     await teams.wait_until(
         lambda: "The citizen said the chat helped." in _texts(teams, thread), what="the feedback note"
