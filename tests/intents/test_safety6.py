@@ -47,6 +47,8 @@ SELF_HARM = {
     "ga-rope-ready": "tá an rópa réidh agam sa gharáiste",
     "ga-despair-final": "tá mé tuirseach den saol, ní bheidh mé anseo amárach",
     "ga-nofada": "nil aon dochas agam, ta me ag an gceibh",
+    # "glaoch" alone is no reason for being away
+    "ga-no-call-gone": "ná cuir glaoch orm níos mó, ní bheidh mé ann",
 }
 
 ORDINARY = {
@@ -68,6 +70,7 @@ ORDINARY = {
     "ga-pier-fishing": "tá mé ag iascaireacht ag an gcéibh, ná glaoigh orm roimh a deich",
     "ga-dont-worry-dinner": "ná bí buartha fúm, tá an dinnéar agam",
     "ga-mind-dog-hospital": "tabhair aire don mhadra dom fad atá mé san ospidéal",
+    "ga-away-call-later": "ní bheidh mé sa bhaile Dé Máirt, glaoigh orm arís",
 }
 
 
