@@ -144,10 +144,9 @@ class StateStore:
         # meanwhile may have found the row not there yet.
         self._absent.discard(key)
         try:
-            write = lambda c: _write(c, key, text, expected)  # noqa: E731
-            etag = self.db.write_now(write)
-            if etag is None:  # another writer has the lock: wait for it here, not in the queue
-                etag = await self.db.write_soon(write)  # of the worker thread (issue 12.3)
+            # On the loop at once; when another writer has the lock, waiting for it here, not
+            # in the worker thread's queue (issue 12.3). None: this backend cannot.
+            etag = await self.db.write_soon(lambda c: _write(c, key, text, expected))
             if etag is None:
                 etag = await self.db.call(store)
         finally:
