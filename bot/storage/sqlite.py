@@ -26,6 +26,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -142,6 +143,27 @@ def _private_file(path: Path) -> None:
             os.chmod(candidate, 0o600)
 
 
+def _use_wal(raw: sqlite3.Connection, *, patience_s: float = 10.0) -> None:
+    """Put the database file in WAL mode, waiting out another connection doing the same.
+
+    Switching a new file to WAL needs it to itself. Two connections opening a new file at once
+    (the bot starting while staff run "python -m bot.staff link") can each hold a shared lock
+    while asking for the exclusive one; SQLite then fails one of them with "database is
+    locked" at once, without its busy timeout. That one looks again: usually the other has
+    switched the file by then. Asking again for the mode the file already has can fail the
+    same way, so the mode is read first."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            if raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                raw.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def connect(path: str | Path) -> tuple[sqlite3.Connection, list[int]]:
     """Open (creating and migrating if needed) the database at ``path``; returns the
     connection and the schema versions applied now."""
@@ -152,11 +174,8 @@ def connect(path: str | Path) -> tuple[sqlite3.Connection, list[int]]:
         target, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
     )
     raw.row_factory = sqlite3.Row
-    # Set WAL only where it is not set yet: setting the journal mode can need the database
-    # to itself, and "python -m bot.staff link" run while the bot was writing failed once
-    # (in CI) with "database is locked" on asking again for the mode the file already has.
-    if target != MEMORY and raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        raw.execute("PRAGMA journal_mode=WAL")
+    if target != MEMORY:
+        _use_wal(raw)
     raw.execute("PRAGMA synchronous=FULL")
     raw.execute("PRAGMA foreign_keys=ON")
     raw.execute("PRAGMA secure_delete=ON")

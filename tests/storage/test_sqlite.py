@@ -16,6 +16,7 @@ from bot.storage import Storage, StorageBusy, open_database
 from bot.storage.db import Connection
 from bot.storage.records import NewReferral
 from bot.storage.schema import LATEST, current_version
+from bot.storage.sqlite import SqliteConnection, connect
 from bot.storage.state import delete_conversation
 from bot.storage.referrals import erase_conversation
 
@@ -154,6 +155,36 @@ def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     db.call_sync(lambda c: c.one("SELECT 1"))
     assert db.call_sync(migrate) == []
     db.close()
+
+
+def test_connections_opening_a_new_file_at_once_all_open(tmp_path: Path) -> None:
+    """The bot starting while staff run "python -m bot.staff link": several connections open
+    the same new file at the same moment. Switching it to WAL needs the file to itself, and
+    SQLite fails one of two such switches at once ("database is locked", no busy wait); this
+    failed 6 rounds in 150 before connect() waited that out."""
+    failures: list[str] = []
+    for round_ in range(150):
+        path = tmp_path / f"new-{round_}.db"
+        start = threading.Barrier(6)
+
+        def open_it() -> None:
+            start.wait()
+            try:
+                raw, _ = connect(path)
+                try:
+                    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                    assert current_version(SqliteConnection(raw)) == LATEST
+                finally:
+                    raw.close()
+            except (sqlite3.OperationalError, AssertionError) as exc:
+                failures.append(f"round {round_}: {exc!r}")
+
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
 
 
 def test_busy_writer_thread_does_not_block_the_event_loop(tmp_path: Path) -> None:
