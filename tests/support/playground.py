@@ -331,22 +331,28 @@ class PlaygroundClient:
             },
         )
 
-    async def wait_for(self, count: int, deadline: float = 30.0) -> list[dict[str, Any]]:
-        """Wait until ``count`` bot messages have arrived in all; return them all. The
-        deadline only bounds a hang; the replies normally take milliseconds."""
+    async def wait_for(
+        self, count: int, deadline: float = 30.0, *, conversation_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait until ``count`` bot messages have arrived in all (or in ``conversation_id``);
+        return them. The deadline only bounds a hang; the replies normally take milliseconds."""
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline
-        while len(self.messages) < count:
+
+        def arrived() -> list[dict[str, Any]]:
+            return self.messages if conversation_id is None else self.in_conversation(conversation_id)
+
+        while len(arrived()) < count:
             self._arrived.clear()
             remaining = end - loop.time()
             if remaining <= 0:
-                texts = [m.get("text", "")[:60] for m in self.messages]
-                raise AssertionError(f"expected {count} bot messages, got {len(self.messages)}: {texts}")
+                texts = [m.get("text", "")[:60] for m in arrived()]
+                raise AssertionError(f"expected {count} bot messages, got {len(arrived())}: {texts}")
             try:
                 await asyncio.wait_for(self._arrived.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
-        return list(self.messages)
+        return list(arrived())
 
     def summary(self) -> list[tuple[str, str, int]]:
         """(message id, start of text, number of attachments) for every websocket message."""
@@ -382,7 +388,8 @@ class PlaygroundClient:
                 pass
 
     async def reply_to(self, conversation_id: str, text: str, **kw: Any) -> dict[str, Any]:
-        """Send ``text`` and return the bot's next message."""
-        before = len(self.messages)
+        """Send ``text`` and return the bot's next message in that conversation (a message the
+        bot sends elsewhere meanwhile, such as a staff thread, is not the answer)."""
+        before = len(self.in_conversation(conversation_id))
         await self.say(conversation_id, text, **kw)
-        return (await self.wait_for(before + 1))[before]
+        return (await self.wait_for(before + 1, conversation_id=conversation_id))[before]
