@@ -79,6 +79,7 @@ async def test_a_thousand_callbacks_while_one_instance_is_killed(
     references: dict[str, str | None] = {}
     killed_at: list[float] = []
     in_flight: list[int] = []  # webhook requests unanswered when the instance was killed
+    suspects: set[str] = set()  # keys the killed instance may have been sending as it died
     gate = asyncio.Semaphore(CONCURRENT)
 
     async with aiohttp.ClientSession(
@@ -126,7 +127,14 @@ async def test_a_thousand_callbacks_while_one_instance_is_killed(
             bots[0].kill()
             killed_at.append(time.time())
             in_flight.append(pending())
+            seen = len(receiver.requests)
+            suspects.update({r.key for r in receiver.requests} - set(receiver.acknowledged))
+            # What the killed instance wrote before it died may still be on its way to the
+            # receiver (a loaded machine reads it late): it counts as in flight too. Nobody
+            # takes over a lease before it runs out (3 s), so this second's arrivals are the
+            # dead instance's last requests or the live instance's first tries.
             await asyncio.sleep(1.0)
+            suspects.update(r.key for r in receiver.requests[seen:])
             await bots[0].start(session)
 
         try:
@@ -184,7 +192,8 @@ async def test_a_thousand_callbacks_while_one_instance_is_killed(
     repeated = [key for key, count in received.items() if count > 1]
     # A repeat is allowed only for what the killed instance was sending when it died
     # (at-least-once: the receiver dropped it by its key); never two live senders.
-    print("webhook requests:", len(receiver.requests), "repeated keys:", len(repeated))
-    assert len(repeated) <= in_flight[0], repeated
+    print("webhook requests:", len(receiver.requests), "repeated keys:", len(repeated),
+          "in flight at the kill:", len(suspects))
+    assert set(repeated) <= suspects, sorted(set(repeated) - suspects)
     assert {r.body["reference"] for r in receiver.requests} == stored
     assert log_errors(bots) == []
