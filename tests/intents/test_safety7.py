@@ -34,6 +34,13 @@ DANGER = {
     "row-next-door": "the neighbours are at it again, smashing and shouting, she was screaming for help",
     "bull": "the bull went for dad in the shed, he's lying on the ground",
     "fall-bathroom": "mam is after going down in the bathroom and can't get back up",
+    "headache-blinding": "he got a blinding headache all of a sudden at the dinner table and he's confused",
+    "seizure-keeps": "my daughter keeps having fits one after another, I can't stop them",
+    "hypo-strange": "she's diabetic and gone very strange and clammy, acting like she's drunk",
+    "hypo-levels": "his sugar levels are very low and he's drowsy and won't eat",
+    "cold-all-night": "my uncle was outside all night in the frost, he's blue and can't talk properly",
+    "ex-wont-leave": "her ex barged in an hour ago and he won't leave, she's terrified",
+    "car-cyclist": "a van knocked down a cyclist at the cross, he's lying in the road not moving",
 }
 
 ORDINARY = {
@@ -55,6 +62,21 @@ ORDINARY = {
     "bull-gate": "the bull knocked the gate down, can someone help me fix it",
     "worst-day": "my head is splitting, worst day ever with the grandkids",
     "lambs-flood": "the lambs are stuck in the flood at the bottom field",
+    "blinding-after": "I have a blinding headache after the grandkids, could someone bring paracetamol",
+    "more-tablets-since": "she's been taking more of her tablets since the doctor changed them, need the repeat",
+    "never-like-service": "never had anything like this service, my head is turned with the dinners",
+    "lying-sun": "lying out in the garden in the sun with an ice cold drink, thanks for the visit",
+    "stranger-shop": "a man I don't know came into the shop asking for me",
+    "dentures": "granny keeps fitting her dentures wrong, could the nurse call",
+    "fire-out-no-coal": "the fire's out in the sitting room and we've no coal",
+    "cant-go-on-cold": "we can't go on like this in the cold, the oil ran out on Friday",
+}
+
+
+# "can't go on like this" with nothing about the cold stays self-harm
+SELF_HARM = {
+    "cant-go-on-turf": "I cant go on like this anymore, no turf, nothing",
+    "cant-go-on-end": "can't go on like this with no heating, I'm going to end it tonight",
 }
 
 
@@ -68,3 +90,10 @@ def test_safety7_indirect_danger_is_an_emergency(text: str, classifier: Classifi
 @pytest.mark.parametrize("text", ORDINARY.values(), ids=list(ORDINARY))
 def test_safety7_look_alike_is_not_an_emergency(text: str, classifier: Classifier) -> None:
     assert classifier.classify(text).intent != EMERGENCY
+
+
+@pytest.mark.parametrize("text", SELF_HARM.values(), ids=list(SELF_HARM))
+def test_safety7_despair_beside_the_cold_is_still_self_harm(text: str, classifier: Classifier) -> None:
+    result = classifier.classify(text)
+    assert result.intent == EMERGENCY
+    assert result.emergency_kind == "self_harm"
