@@ -41,6 +41,10 @@ DANGER = {
     "cold-all-night": "my uncle was outside all night in the frost, he's blue and can't talk properly",
     "ex-wont-leave": "her ex barged in an hour ago and he won't leave, she's terrified",
     "car-cyclist": "a van knocked down a cyclist at the cross, he's lying in the road not moving",
+    "bedside": "there's a fella standing at the end of my bed and I don't recognise him",
+    "got-in-asleep": "somebody got into the house last night while we were asleep, I can hear them below",
+    "cant-swallow": "my wife can't swallow anything and she's dribbling and struggling to breathe",
+    "gone-from-house": "dad isn't well in the head and he's gone from the house since tea time",
 }
 
 ORDINARY = {
@@ -70,6 +74,10 @@ ORDINARY = {
     "dentures": "granny keeps fitting her dentures wrong, could the nurse call",
     "fire-out-no-coal": "the fire's out in the sitting room and we've no coal",
     "cant-go-on-cold": "we can't go on like this in the cold, the oil ran out on Friday",
+    "flooded-road": "who do I talk to about a flooded road, no one in danger, just a pond across it",
+    "swallow-tablets": "he can't swallow his tablets, they make him gag, is there a liquid one",
+    "carer-kitchen": "the new carer is in the kitchen, I don't know her yet, she's making the tea",
+    "crash-no-one-hurt": "a car crashed into the ditch at the end of the lane, nobody hurt thank God",
 }
 
 
