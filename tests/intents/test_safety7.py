@@ -45,6 +45,10 @@ DANGER = {
     "got-in-asleep": "somebody got into the house last night while we were asleep, I can hear them below",
     "cant-swallow": "my wife can't swallow anything and she's dribbling and struggling to breathe",
     "gone-from-house": "dad isn't well in the head and he's gone from the house since tea time",
+    "worst-headache-vision": "she says it's the worst headache of her life and her vision has gone blurry",
+    "grabbed-head": "he grabbed the back of his head and collapsed in the hall",
+    "diabetic-wont-wake": "my mother is diabetic and we can't get her to wake properly",
+    "learning-disability-missing": "our son has a learning disability and he has been missing since lunch",
 }
 
 ORDINARY = {
@@ -78,6 +82,9 @@ ORDINARY = {
     "swallow-tablets": "he can't swallow his tablets, they make him gag, is there a liquid one",
     "carer-kitchen": "the new carer is in the kitchen, I don't know her yet, she's making the tea",
     "crash-no-one-hurt": "a car crashed into the ditch at the end of the lane, nobody hurt thank God",
+    "arm-since-shoulder": "he can't move his left arm since the shoulder operation, could someone get his shopping",
+    "learn-first-aid": "I'd like to learn what to do if someone collapses, is there a course",
+    "worst-headache-hangover": "the worst headache of my life was the morning after the wedding, ha",
 }
 
 
