@@ -43,6 +43,10 @@ SELF_HARM = {
     "ga-name-again": "Beidh mé le Nóirín arís go luath. Slán libh go léir",
     "ga-letter-best": "Tá litir don chlann ar an mbord agam. Is é seo an rud is fearr",
     "ga-hope-sorry": "Níl aon dóchas fágtha dom. Abair le Síle go bhfuil brón orm",
+    "ga-proxy-cut": "ghortaigh mo mhac é féin aréir agus deir sé nach bhfuil sé ag iarraidh a bheith beo",
+    # a proxy: the pier and not coming back, low since a death
+    "proxy-pier": "the man next door told me he'll go down to the harbour tonight and never come back, he's very low since his wife died",
+    "calls-list": "no point keeping me on your list for the calls, I won't be here much longer, I've decided",
 }
 
 ORDINARY = {
@@ -68,6 +72,8 @@ ORDINARY = {
     "ga-taxi": "Tá tacsaí ag fanacht liom, slán libh",
     "ga-doctor": "Tá mé ag dul chuig an dochtúir anocht, tá sé ag fanacht liom",
     "ga-sister": "Beidh mé le mo dheirfiúr i gCaisleán an Bharraigh an tseachtain seo chugainn",
+    "cold-turf": "I can't carry on like this with no heat, the oil ran out on Friday",
+    "ga-cut-finger": "ghearr mé mo mhéar ag gearradh aráin, an féidir plástar a fháil",
     "ga-found-someone": "Ní bheidh mé ag cur isteach oraibh níos mó, fuair mé duine eile don siopadóireacht",
 }
 
