@@ -46,6 +46,9 @@ SELF_HARM = {
     "ga-proxy-cut": "ghortaigh mo mhac é féin aréir agus deir sé nach bhfuil sé ag iarraidh a bheith beo",
     # a proxy: the pier and not coming back, low since a death
     "proxy-pier": "the man next door told me he'll go down to the harbour tonight and never come back, he's very low since his wife died",
+    "river-blaming": "I'm heading to the river now. Don't be blaming yourselves",
+    "ga-waiting-long": "Tá Daid ag fanacht liom le fada. Ní bheidh sibh buartha fúm níos mó",
+    "ga-tablets-table": "b'fhearr do gach duine gan mé, tá na piollaí ar an mbord",
     "calls-list": "no point keeping me on your list for the calls, I won't be here much longer, I've decided",
 }
 
@@ -72,7 +75,13 @@ ORDINARY = {
     "ga-taxi": "Tá tacsaí ag fanacht liom, slán libh",
     "ga-doctor": "Tá mé ag dul chuig an dochtúir anocht, tá sé ag fanacht liom",
     "ga-sister": "Beidh mé le mo dheirfiúr i gCaisleán an Bharraigh an tseachtain seo chugainn",
+    "burden-cant-go-on-shopping": "I'm sorry to be a burden but I can't go on without my shopping",
+    "bingo-again": "I'll be with Josie again for the bingo on Friday, thanks a million",
+    "harbour-boat": "Dad is down at the harbour with the boat, he's not answering but he never does",
+    "under-feet-carer": "I won't be under your feet much longer, the carer starts next week",
+    "ga-son-saturday": "Beidh mé le mo mhac arís Dé Sathairn, slán go fóill",
     "cold-turf": "I can't carry on like this with no heat, the oil ran out on Friday",
+    "ga-shaving": "ghearr sé é féin ag bearradh ar maidin, an bhfuil plástair ag an gcógaslann",
     "ga-cut-finger": "ghearr mé mo mhéar ag gearradh aráin, an féidir plástar a fháil",
     "ga-found-someone": "Ní bheidh mé ag cur isteach oraibh níos mó, fuair mé duine eile don siopadóireacht",
 }
