@@ -80,6 +80,8 @@ ORDINARY = {
     "harbour-boat": "Dad is down at the harbour with the boat, he's not answering but he never does",
     "under-feet-carer": "I won't be under your feet much longer, the carer starts next week",
     "ga-son-saturday": "Beidh mé le mo mhac arís Dé Sathairn, slán go fóill",
+    "letter-landlord": "I left a letter for the landlord about the damp, sorry for the trouble",
+    "mind-home-help": "no one will have to mind me when the home help starts, thanks for all ye did",
     "cold-turf": "I can't carry on like this with no heat, the oil ran out on Friday",
     "ga-shaving": "ghearr sé é féin ag bearradh ar maidin, an bhfuil plástair ag an gcógaslann",
     "ga-cut-finger": "ghearr mé mo mhéar ag gearradh aráin, an féidir plástar a fháil",
