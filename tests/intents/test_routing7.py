@@ -51,6 +51,16 @@ ONE_SERVICE = [
     ("since the chemo I haven't the energy to cook a thing", "hot_meals"),
     # short forms
     ("presc ready at the chemist, could someone get it", "prescriptions"),
+    # someone else sees to it: "Tom gets those", "they come in the post"
+    ("my son gets those, it's the coal I'm stuck for", "fuel_delivery"),
+    ("the meds come in the post now, what I need is a lift to the dentist", "medical_transport"),
+    # the writer far away is no refusal: "I'm no use to her"
+    ("Dad has the eye clinic Friday and no way in, I'm in Leeds so I'm no use to him", "medical_transport"),
+    # "at dinner time" is still when a meal is missing
+    ("there's no one with her at dinner time to make her anything hot", "hot_meals"),
+    # medicines by name
+    ("could someone pick up the Symbicort for my husband, he has no car", "prescriptions"),
+    ("Mam's patches need collecting in Ballyhaunis", "prescriptions"),
 ]
 
 SEVERAL_SERVICES = [
@@ -59,6 +69,7 @@ SEVERAL_SERVICES = [
     ("Dad's on his own all day and he's stopped cooking for himself", ("friendly_call", "hot_meals")),
     ("a hot dinner on weekdays and a weekly chat call for my aunt", ("hot_meals", "friendly_call")),
     ("if someone could bring a few groceries and a bag of turf that'd be great", ("groceries", "fuel_delivery")),
+    ("I'm on my own since Jim went and I can't manage the cooking at all", ("friendly_call", "hot_meals")),
 ]
 
 # look-alikes: offers stay offers, scene-setting stays none, ordinary requests stay as they were
@@ -74,6 +85,15 @@ LOOK_ALIKES = [
     ("I need my prescription collected from the chemist", ("prescriptions",)),
     ("would someone get the messages for me, I'm laid up", ("groceries",)),
     ("the press is bare and I can't get to the shop", ("groceries",)),
+    # not asking: a prize scam, news, a health question, a meal as an occasion, a hall
+    ("You've won a Tesco gift card! Click here to claim", ()),
+    ("she's on warfarin these ten years, just letting you know", ()),
+    ("my sugar was up at the nurse last week, should I be worried?", ()),
+    ("we had a great laugh at the dinner on Sunday", ()),
+    ("who do I ask about booking the parish hall for a party", ()),
+    ("could you bring me a dinner, just so you know I'm a vegetarian", ("hot_meals",)),
+    ("who do I talk to about a fire extinguisher for the community hall", ()),
+    ("we'd like to volunteer at the community centre", ("volunteer_groups",)),
 ]
 
 
