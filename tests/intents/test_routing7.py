@@ -58,6 +58,10 @@ ONE_SERVICE = [
     ("Dad has the eye clinic Friday and no way in, I'm in Leeds so I'm no use to him", "medical_transport"),
     # "at dinner time" is still when a meal is missing
     ("there's no one with her at dinner time to make her anything hot", "hot_meals"),
+    # the licence handed in; "the oil is in"; "we have the food": seen to
+    ("I handed in my licence in June and the memory clinic is in Castlebar next week", "medical_transport"),
+    ("the coal is in, thank God, but I'd love a call now and again", "friendly_call"),
+    ("we have the food and we have the heat, it's just nobody ever calls", "friendly_call"),
     # medicines by name
     ("could someone pick up the Symbicort for my husband, he has no car", "prescriptions"),
     ("Mam's patches need collecting in Ballyhaunis", "prescriptions"),
@@ -70,6 +74,8 @@ SEVERAL_SERVICES = [
     ("a hot dinner on weekdays and a weekly chat call for my aunt", ("hot_meals", "friendly_call")),
     ("if someone could bring a few groceries and a bag of turf that'd be great", ("groceries", "fuel_delivery")),
     ("I'm on my own since Jim went and I can't manage the cooking at all", ("friendly_call", "hot_meals")),
+    # "not cooking" is the need, and does not cancel what follows it in the part
+    ("Mam's not cooking since the fall, she's living on crackers, and the oil tank is empty", ("hot_meals", "fuel_delivery")),
 ]
 
 # look-alikes: offers stay offers, scene-setting stays none, ordinary requests stay as they were
@@ -93,6 +99,9 @@ LOOK_ALIKES = [
     ("who do I ask about booking the parish hall for a party", ()),
     ("could you bring me a dinner, just so you know I'm a vegetarian", ("hot_meals",)),
     ("who do I talk to about a fire extinguisher for the community hall", ()),
+    ("a man at the door says he's collecting money for the dinners for the council, is it legit", ()),
+    ("the girl who drops the shopping is a dote, please pass on my thanks", ()),
+    ("I'd like to thank whoever sorted the coal for Dad last winter", ()),
     ("we'd like to volunteer at the community centre", ("volunteer_groups",)),
 ]
 
