@@ -103,6 +103,8 @@ LOOK_ALIKES = [
     ("the girl who drops the shopping is a dote, please pass on my thanks", ()),
     ("I'd like to thank whoever sorted the coal for Dad last winter", ()),
     ("we'd like to volunteer at the community centre", ("volunteer_groups",)),
+    ("I'm not cooking for a crowd this Christmas, just myself", ()),
+    ("I run my own company in Ballina and we'd like to help out", ("volunteer_groups",)),
 ]
 
 
