@@ -102,6 +102,8 @@ LOOK_ALIKES = [
     ("a man at the door says he's collecting money for the dinners for the council, is it legit", ()),
     ("the girl who drops the shopping is a dote, please pass on my thanks", ()),
     ("I'd like to thank whoever sorted the coal for Dad last winter", ()),
+    ("I want to make a complaint about a volunteer who was rude to my mother", ()),
+    ("I want to complain, the dinners haven't come all week, can someone sort it", ("hot_meals",)),
     ("we'd like to volunteer at the community centre", ("volunteer_groups",)),
     ("I'm not cooking for a crowd this Christmas, just myself", ()),
     ("I run my own company in Ballina and we'd like to help out", ("volunteer_groups",)),
