@@ -86,7 +86,10 @@ def test_irish_physical_danger(text: str, classifier: Classifier) -> None:
     [
         # the past, told with the need
         ("bhí Daid an-tinn anuraidh ach anois níl uaidh ach dinnéar te", "hot_meals"),
-        ("bhí stróc uirthi anuraidh, an féidir síob a fháil chuig an gclinic di?", "medical_transport"),
+        (
+            "bhí stróc uirthi anuraidh, an féidir síob a fháil chuig an gclinic di?",
+            "medical_transport",
+        ),
         # "éigeandála" before a service: a prescription
         ("oideas éigeandála do m'fhear céile, an féidir é a bhailiú?", "prescriptions"),
         # a cold house with no turf, a fire lit in the range
@@ -95,31 +98,55 @@ def test_irish_physical_danger(text: str, classifier: Classifier) -> None:
         # alarms that are ordinary: a clock, a smoke alarm's battery, a CO alarm to be checked
         ("buaileann an t-aláram ag a seacht agus táim tinn tuirseach de", None),
         ("tá an t-aláram deataigh ag bípeáil mar tá an ceallra lag", None),
-        ("an bhféadfadh duine aláram CO a chur suas dom? tá sé ag bípeáil, tá an ceallra lag", None),
+        (
+            "an bhféadfadh duine aláram CO a chur suas dom? tá sé ag bípeáil, tá an ceallra lag",
+            None,
+        ),
         # sounds at night that are family, or nothing
         ("chuala mé an doras ag oscailt istoíche, mo mhac ag teacht abhaile", None),
         ("cloisim na comharsana ag caint i lár na hoíche", None),
         ("chuala mé coiscéimeanna agus bhí eagla orm ach ní raibh ann ach an madra", None),
         # children screaming, and help asked with the dinner
-        ("bíonn na páistí ag screadach is ag bualadh a chéile, ba mhaith liom cabhair le béile", "hot_meals"),
+        (
+            "bíonn na páistí ag screadach is ag bualadh a chéile, ba mhaith liom cabhair le béile",
+            "hot_meals",
+        ),
         # dementia and a nursing home, a call asked for
         ("tá néaltrú ar Dhaid agus níl sé sa teach seo níos mó, tá sé sa teach altranais", None),
         ("tá alzheimers ar Mham, an nglaofadh duine uirthi gach seachtain?", "friendly_call"),
         # too many tablets to take, a daily double dose
-        ("an iomarca piollaí le tógáil agus tá mearbhall orm leo, an féidir leis an bpoitigéir cabhrú?", "prescriptions"),
+        (
+            "an iomarca piollaí le tógáil agus tá mearbhall orm leo, an féidir leis an bpoitigéir cabhrú?",
+            "prescriptions",
+        ),
         # the vet not answering; blood and a laugh
         ("tá an láir tinn agus níl an tréidlia ag freagairt", None),
         ("thug an cat luch isteach, fuil ar fud na cistine haha", None),
         # a car in the flood last year, a tractor stuck in the bog
-        ("bhí an carr faoi uisce anuraidh agus níl carr agam ó shin, teastaíonn síob chuig an ospidéal", "medical_transport"),
+        (
+            "bhí an carr faoi uisce anuraidh agus níl carr agam ó shin, teastaíonn síob chuig an ospidéal",
+            "medical_transport",
+        ),
         ("tá an tarracóir sáite sa phortach arís", None),
         # swollen ankles, a nut allergy with a meal, busy ("thar maoil"), the coal man late
         ("tá a rúitíní ata arís, an féidir a chuid piollaí uisce a bhailiú?", "prescriptions"),
-        ("tá mé thar maoil le hobair agus tá Mam ina haonar, an nglaofadh duine uirthi?", "friendly_call"),
-        ("níor tháinig fear an ghuail ar ais ón bportach fós agus tá an mhóin ídithe", "fuel_delivery"),
-        ("thit sí anuraidh agus bhris sí a cromán, teastaíonn síob uaithi chuig an ospidéal", "medical_transport"),
+        (
+            "tá mé thar maoil le hobair agus tá Mam ina haonar, an nglaofadh duine uirthi?",
+            "friendly_call",
+        ),
+        (
+            "níor tháinig fear an ghuail ar ais ón bportach fós agus tá an mhóin ídithe",
+            "fuel_delivery",
+        ),
+        (
+            "thit sí anuraidh agus bhris sí a cromán, teastaíonn síob uaithi chuig an ospidéal",
+            "medical_transport",
+        ),
         # "an Fód Dubh" is a place, not a sod of turf
-        ("tá m'uncail thiar ar an bhFód Dubh agus níl éinne ag caint leis, an nglaofadh duine air?", "friendly_call"),
+        (
+            "tá m'uncail thiar ar an bhFód Dubh agus níl éinne ag caint leis, an nglaofadh duine air?",
+            "friendly_call",
+        ),
     ],
 )
 def test_irish_look_alikes(text: str, expect: str | None, classifier: Classifier) -> None:
@@ -137,9 +164,14 @@ def test_irish_look_alikes(text: str, expect: str | None, classifier: Classifier
         ("níl tada le cur sa stóbh agus tá sé préachta", ("fuel_delivery",)),
         ("buidéal gáis don chócaireán le do thoil", ("fuel_delivery",)),
         ("tá na cófraí folamh agus níl mé in ann dul amach", ("groceries",)),
-        ("tá sé ar dhialasú i gCaisleán an Bharraigh, an bhfuil iompar ar fáil?", ("medical_transport",)),
-        ("glaoch gach seachtain do Mham agus í a thabhairt chuig clinic na súl",
-         ("friendly_call", "medical_transport")),
+        (
+            "tá sé ar dhialasú i gCaisleán an Bharraigh, an bhfuil iompar ar fáil?",
+            ("medical_transport",),
+        ),
+        (
+            "glaoch gach seachtain do Mham agus í a thabhairt chuig clinic na súl",
+            ("friendly_call", "medical_transport"),
+        ),
     ],
 )
 def test_irish_routing(text: str, expect: tuple[str, ...], classifier: Classifier) -> None:
