@@ -73,6 +73,7 @@ EMERGENCY = "emergency"
         # a flood with an old man alone, a torch round the house in the small hours
         "tá an abhainn thar a bruach agus tá seanfhear ina aonar sa teach",
         "tá tóirse ag dul timpeall an tí ag a dó ar maidin",
+        "tá uisce ag teacht aníos tríd an urlár agus tá Mamó sa chathaoir rothaí",
     ],
 )
 def test_irish_physical_danger(text: str, classifier: Classifier) -> None:
@@ -163,6 +164,8 @@ def test_irish_look_alikes(text: str, expect: str | None, classifier: Classifier
         ("is fada na hoícheanta anseo, níl agam ach an raidió", ("friendly_call",)),
         ("níl tada le cur sa stóbh agus tá sé préachta", ("fuel_delivery",)),
         ("buidéal gáis don chócaireán le do thoil", ("fuel_delivery",)),
+        ("tá sé beo ar bhrioscaí agus tae le seachtain", ("hot_meals",)),
+        ("an nglaofaidh duine uirthi Dé Domhnaigh? ní labhraíonn sí le héinne", ("friendly_call",)),
         ("tá na cófraí folamh agus níl mé in ann dul amach", ("groceries",)),
         (
             "tá sé ar dhialasú i gCaisleán an Bharraigh, an bhfuil iompar ar fáil?",
