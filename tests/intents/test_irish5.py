@@ -26,6 +26,7 @@ EMERGENCY = "emergency"
         # gas left on or escaping, with a headache or sickness
         "d'fhág Daid an sorn gáis ar siúl ó aréir agus tá sé an-chodlatach anois",
         "tá an coire ag siosarnach agus tá múisiam orainn go léir",
+        "d'fhág sé an cooker ar siúl ar feadh na hoíche agus tá meadhrán air",
         # sounds in the house: breaking glass at night, a door with fear
         "cloisim fuinneog á briseadh ar chúl an tí agus tá sé i lár na hoíche",
         "chuala mé coiscéimeanna sa halla agus níl éinne eile sa teach, tá eagla orm",
@@ -98,6 +99,14 @@ def test_irish_physical_danger(text: str, classifier: Classifier) -> None:
         ("las mé an tine sa range ar maidin, tá an chistin te anois", None),
         # alarms that are ordinary: a clock, a smoke alarm's battery, a CO alarm to be checked
         ("buaileann an t-aláram ag a seacht agus táim tinn tuirseach de", None),
+        (
+            "tá an t-aláram ag bualadh arís, tá mo cheann tinn ón torann, an féidir é a mhúchadh?",
+            None,
+        ),
+        (
+            "buaileadh le carr mé nuair a bhí mé óg, anois teastaíonn síob chuig an ospidéal",
+            "medical_transport",
+        ),
         ("tá an t-aláram deataigh ag bípeáil mar tá an ceallra lag", None),
         (
             "an bhféadfadh duine aláram CO a chur suas dom? tá sé ag bípeáil, tá an ceallra lag",
