@@ -293,6 +293,7 @@ class Classifier:
             {name: [respell(p) for p in phrases] for name, phrases in language.families},
             self._thresholds.emergency_window,
             fillers,
+            [(name, [respell(e) for e in entries]) for name, entries in language.first_cues],
         )
         self._topics_first = frozenset(language.topics_first)
         self._model_ignores = frozenset(
@@ -403,13 +404,14 @@ class Classifier:
         self, text: str, cut: str, message: ReadMessage, irish: bool, weak: str | None
     ) -> Classification:
         """Everything after the emergency check: a service, another matter or an act."""
-        if self._topics_first:
+        first = self._matters.first_cue(message)
+        if first is None and self._topics_first:
             first = self._matters.topic(message, self._topics_first)
-            if first is not None:  # "I live in Galway ...": never routed to a service
-                return Classification(
-                    text, None, possible_emergency=weak is not None, topic=first.name,
-                    evidence=_with_weak({"topic": (first.entry,)}, weak),
-                )
+        if first is not None:  # "do ye cover Roscommon ...": never routed to a service
+            return Classification(
+                text, None, possible_emergency=weak is not None, topic=first.name,
+                evidence=_with_weak({"topic": (first.entry,)}, weak),
+            )
         roles = self._irish.roles if irish else self._roles
         tally = self._tally(message, roles)
         only_from = self._negation.only_from(message)
@@ -645,5 +647,5 @@ def _all_words(phrases: Iterable[str]) -> set[str]:
     for phrase in phrases:
         for alternative in re.split(r"[+|]", phrase):
             if family_name(alternative.strip().removeprefix(ANYWHERE)) is None:
-                found.update(words(alternative))
+                found.update(words(re.sub(r"<[a-z0-9_ ]+>", " ", alternative)))
     return found

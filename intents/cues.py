@@ -14,6 +14,9 @@ lift her arm" also matches "can't lift my arm". Every phrase is also matched as 
 Phrases written straight into an entry are matched only as written ("this is an emergency" is
 not "is this an emergency").
 
+A family may also sit inside a phrase: "cover <outside_place>" is "cover galway", "cover
+sligo" ... (one family per phrase), matched only as written, like any phrase of an entry.
+
 Parts joined by " ... " instead must come in that order ("<cant_do> ... <cooking_task>": "can't
 lift a saucepan", not "I can cook, it's the shop I can't get to"); an entry uses one joiner.
 
@@ -39,6 +42,7 @@ T = TypeVar("T")
 ANYWHERE = "~"
 IN_ORDER = "..."  # joins parts that must come in the order written
 _FAMILY = re.compile(r"^<\s*([a-z0-9_]+)\s*>$")
+_INSIDE = re.compile(r"<\s*([a-z0-9_]+)\s*>")  # a family named inside a phrase
 _JOINER = re.compile(r"\+|\.\.\.")
 
 
@@ -58,14 +62,22 @@ def family_name(alternative: str) -> str | None:
 
 
 def family_references(entry: str) -> list[str]:
-    """Every family name an entry refers to (for validation)."""
+    """Every family name an entry refers to (for validation), inside phrases too."""
     names = []
     for part in entry_parts(entry):
         for alternative in part.strip().removeprefix(ANYWHERE).split("|"):
-            name = family_name(alternative)
-            if name is not None:
-                names.append(name)
+            names.extend(_INSIDE.findall(alternative))
     return names
+
+
+def _phrases_of(alternative: str, families: Mapping[str, Sequence[str]]) -> list[str]:
+    """The phrases an alternative with one family inside it stands for: "cover <place>" is
+    "cover galway", "cover sligo" ... (only the first family named is expanded)."""
+    found = _INSIDE.search(alternative)
+    if found is None:
+        return [alternative]
+    before, after = alternative[: found.start()], alternative[found.end() :]
+    return [f"{before} {phrase} {after}" for phrase in families.get(found.group(1), ())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +120,10 @@ def split_entry(
         alternatives: list[tuple[tuple[str, ...], bool]] = []
         for alternative in part.removeprefix(ANYWHERE).split("|"):
             name = family_name(alternative)
-            phrases = families.get(name, ()) if name is not None else (alternative,)
+            if name is not None:
+                phrases: Sequence[str] = families.get(name, ())
+            else:  # a phrase, perhaps with a family inside: "lives in <outside_place>"
+                phrases = _phrases_of(alternative, families)
             alternatives.extend(
                 (keys, name is not None) for p in phrases if (keys := phrase_keys(p))
             )

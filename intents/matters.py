@@ -42,6 +42,7 @@ class Matters:
         families: Mapping[str, Sequence[str]],
         window: int,
         fillers: frozenset[str] = frozenset(),
+        first: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> None:
         self._act_order = {name: n for n, (name, _) in enumerate(acts)}
         self._topic_order = {name: n for n, (name, _) in enumerate(topics)}
@@ -53,6 +54,12 @@ class Matters:
         )
         self._topics = CueSet(
             [(entry, name) for name, entries in topics for entry in entries],
+            families,
+            window,
+            fillers,
+        )
+        self._first = CueSet(
+            [(entry, name) for name, entries in first for entry in entries],
             families,
             window,
             fillers,
@@ -89,6 +96,16 @@ class Matters:
             and ANYONE_THERE in self._act_order
         ):
             return MatterFinding(ANYONE_THERE, best.text + " ?")
+        return MatterFinding(best.payload, best.text)
+
+    def first_cue(self, message: ReadMessage) -> MatterFinding | None:
+        """A topic's ``first_cues`` entry found: it wins over any service."""
+        if not self._first.size:
+            return None
+        found = self._first.find(message.keys)
+        if not found:
+            return None
+        best = min(found, key=lambda m: self._topic_order.get(m.payload, 0))
         return MatterFinding(best.payload, best.text)
 
     def topic(self, message: ReadMessage, only: frozenset[str] | None = None) -> MatterFinding | None:

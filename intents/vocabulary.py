@@ -189,6 +189,10 @@ class LanguageVocabulary:
     acts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     topics_first: tuple[str, ...] = ()
+    # Cue entries of a topic that win over any service, though the topic's other entries do
+    # not: "do ye cover Roscommon" beside a lift asked for ("I'm in London, mam needs ..." is
+    # the topic's too, but only when nothing else is asked).
+    first_cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     irish: IrishLanguageVocabulary = field(default_factory=IrishLanguageVocabulary)
 
 
@@ -237,7 +241,7 @@ _LIST_KEYS = (
 )
 _LANGUAGE_KEYS = (
     *_LIST_KEYS, "thresholds", "spellings", "helper_service", "out_of_scope", "emergency",
-    "families", "acts", "topics", "topics_first", "emoji",
+    "families", "acts", "topics", "topics_first", "first_cues", "emoji",
 )
 _ALL_LANGUAGE_KEYS = (*_LANGUAGE_KEYS, "irish")  # language.irish: see _Reader.irish_language
 _IRISH_LIST_KEYS = (
@@ -363,6 +367,12 @@ class _Reader:
                 self.problem(
                     (*root, "topics_first", index), f"'{name}' is not a topic listed under topics"
                 )
+        first_cues = self.named_lists(
+            language.get("first_cues", {}), (*root, "first_cues"), known_families
+        )
+        for name, _ in first_cues:
+            if name not in {t for t, _ in topics}:
+                self.problem((*root, "first_cues", name), f"'{name}' is not a topic listed under topics")
         emergency = self.emergency(
             language.get("emergency", {}), (*root, "emergency"), known_families
         )
@@ -372,6 +382,7 @@ class _Reader:
             acts=acts,
             topics=topics,
             topics_first=topics_first,
+            first_cues=first_cues,
             thresholds=self.thresholds(language.get("thresholds", {}), (*root, "thresholds")),
             spellings=self.spellings(language.get("spellings", {}), (*root, "spellings")),
             helper_service=helper,

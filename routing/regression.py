@@ -73,6 +73,9 @@ class Answer:
         return f"asks: did you mean {text}?" if self.kind == "clarify" else text
 
 
+_MATTERS = frozenset({"topic", "act"})
+
+
 def answer_of(result: Classification) -> Answer:
     evidence = result.evidence
     if result.is_emergency:
@@ -87,7 +90,12 @@ def answer_of(result: Classification) -> Answer:
         by = {s: tuple(evidence.get(s, ())) for s in ids}
         words = tuple(dict.fromkeys(w for s in ids for w in by[s]))
         return Answer(kind, ids, words, None, by)
-    found = tuple(dict.fromkeys(w for key, ws in evidence.items() if ":" not in key for w in ws))
+    # what the rules found for services, not the other matter or act (shown on its own line)
+    found = tuple(
+        dict.fromkeys(
+            w for key, ws in evidence.items() if ":" not in key and key not in _MATTERS for w in ws
+        )
+    )
     return Answer("none", (), found)
 
 

@@ -63,8 +63,12 @@ def _vocab(language: dict[str, object]) -> Vocabulary:
         ({"acts": {"greeting": ["<missing>"]}}, "'<missing>' is not a word family"),
         ({"topics": {"council": ["bins"]}, "topics_first": ["scam"]}, "'scam' is not a topic"),
         ({"emoji": {"ok": "ok"}}, "must be an emoji"),
+        ({"topics": {"council": ["bins"]}, "first_cues": {"scam": ["bank"]}}, "'scam' is not a topic"),
+        ({"topics": {"council": ["bins"]}, "first_cues": {"council": ["the <nope> bins"]}},
+         "'<nope>' is not a word family"),
     ],
-    ids=["unknown-family", "family-with-plus", "act-unknown-family", "topics-first", "emoji"],
+    ids=["unknown-family", "family-with-plus", "act-unknown-family", "topics-first", "emoji",
+         "first-cues-topic", "family-inside-a-phrase"],
 )
 def test_vocabulary_mistakes_are_reported(language: dict[str, object], message: str) -> None:
     with pytest.raises(VocabularyError) as error:
