@@ -136,7 +136,12 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self) -> None:
-        recovered = await self._store.recover(self._now())
+        try:
+            recovered = await self._store.recover(self._now())
+        except Exception as error:  # the database is away: retries keep their times, leases run out
+            log.warning("outbox: deliveries from before the restart not recovered (%s)",
+                        type(error).__name__)
+            recovered = 0
         if recovered:
             log.info("outbox: %d delivery(ies) from before the restart are due again", recovered)
         while True:
@@ -150,7 +155,10 @@ class OutboxSender:
                 sent = 0
             if sent:
                 continue
-            next_at = await self._store.next_due_at()
+            try:
+                next_at = await self._store.next_due_at()
+            except Exception:  # the database is briefly away: look again after the idle wait
+                next_at = None
             wait = (
                 self._idle if next_at is None else max(0.0, min(self._idle, next_at - self._now()))
             )

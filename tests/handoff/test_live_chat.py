@@ -312,6 +312,7 @@ async def test_hand_to_a_colleague_and_release_to_the_queue(helpline: Helpline) 
     await helpline.citizen_gets("Siobhan: One moment")
     await helpline.press("take", chat_id, staff=MAIRE)
     await helpline.citizen_gets("Máire from the Community Support team is with you now.")
+    await helpline.sent_out()  # the thread's "has taken this chat" note is no answer
     assert await helpline.staff_says("still here?", staff=SIOBHAN) == []
     await helpline.staff_says("Hello, it's Máire", staff=MAIRE)
     await helpline.citizen_gets("Máire: Hello, it's Máire")

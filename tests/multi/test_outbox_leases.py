@@ -16,6 +16,7 @@ import pytest
 
 from bot.referrals.delivery import OutboxSender, RetryPolicy
 from bot.storage import Storage, open_database
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.records import NewReferral, Target
 from routing.store import RoutingStore
 from tests.referrals.support import SECRET_ENV, WebhookReceiver, eventually, routing_with_referrals
@@ -88,3 +89,58 @@ async def test_a_slow_delivery_stays_with_the_instance_sending_it(
                 storage.db.close()
     # Three leases long, sent once: the other instance never took it over.
     assert [r.body["reference"] for r in slow_receiver.requests] == [referral.reference]
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[WebhookReceiver]:
+    webhook = WebhookReceiver()
+    await webhook.start()
+    yield webhook
+    await webhook.close()
+
+
+async def test_the_outbox_outlives_a_database_outage(
+    tmp_path: Path, postgres_server: Any, postgres_url: str, receiver: WebhookReceiver
+) -> None:
+    """A PostgreSQL restart while the outbox waits between passes: it keeps going, and a
+    referral made once the database is back is delivered. (The outbox's look at the next due
+    time was outside its error handling: one failed look ended the outbox for good, found when
+    a test's database went away under load.)"""
+    routing = routing_with_referrals(
+        tmp_path / "routing.yaml", webhook_url=receiver.url, to=("case_system",)
+    )
+    table = RoutingStore.load(routing).router.table
+    storage = Storage.build(PostgresDatabase(postgres_url, checkout_timeout=0.3), lambda: "MAY-OUT")
+    async with aiohttp.ClientSession() as session:
+        sender = OutboxSender(
+            storage.referrals, lambda: table, session, NoChannel(),
+            env={SECRET_ENV: "outage-test-secret"}, idle=0.05, lease=LEASE,
+            policy=RetryPolicy(base=0.05, cap=0.2),
+        )
+        task = asyncio.create_task(sender.run())
+        try:
+            await asyncio.sleep(0.3)
+            await asyncio.to_thread(postgres_server.stop)
+            await asyncio.sleep(2.0)  # every pass and look meanwhile fails (0.3 s checkouts)
+            await asyncio.to_thread(postgres_server.start)
+            assert not task.done(), task.exception() if task.done() else None
+            new = NewReferral(
+                submission="s2", conversation="emulator/conversations/c2", service_id="groceries",
+                name="Mary", phone="087 123 4567", area=None, need="shopping", citizen_ref={},
+            )
+            while True:  # the pool reconnects on its own schedule
+                try:
+                    referral, _ = await storage.referrals.create(
+                        new, [Target("webhook", "case_system")], 1.0
+                    )
+                    break
+                except Exception:
+                    await asyncio.sleep(0.2)
+            sender.wake()
+            await receiver.wait_for(1, timeout=20)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            storage.db.close()
+    assert [r.body["reference"] for r in receiver.requests] == [referral.reference]
