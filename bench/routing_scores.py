@@ -31,7 +31,7 @@ SETS = [
     "irish_dev5", "irish_dev6", "safety3_dev", "round4_everyday", "round4_irish", "round4_hard",
     "irish4_dev", "safety4_dev", "services5_dev", "round5_en_a", "round5_en_b", "round5_ga_a",
     "round5_ga_b", "round6_en", "round6_ga", "round7_en", "round7_ga", "round8_en", "round8_ga",
-    "safety6_dev", "safety7_dev", "selfharm7_dev", "irish5_dev", "routing7_dev",
+    "round9_en", "round9_ga", "safety6_dev", "safety7_dev", "selfharm7_dev", "irish5_dev", "routing7_dev",
 ]
 
 
