@@ -11,7 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from intents.bilingual import Bilingual
-from intents.cues import ANYWHERE, CueMatch, CueSet, family_name, family_references
+from intents.cues import (
+    ANYWHERE,
+    CueMatch,
+    CueSet,
+    family_name,
+    family_references,
+    without_families,
+)
 from intents.emergency import DANGER, EmergencyDetector, with_spellings
 from intents.matters import Matters
 from intents.lexicon import Lexicon, Respeller
@@ -647,5 +654,5 @@ def _all_words(phrases: Iterable[str]) -> set[str]:
     for phrase in phrases:
         for alternative in re.split(r"[+|]", phrase):
             if family_name(alternative.strip().removeprefix(ANYWHERE)) is None:
-                found.update(words(re.sub(r"<[a-z0-9_ ]+>", " ", alternative)))
+                found.update(words(without_families(alternative)))
     return found

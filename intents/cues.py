@@ -70,6 +70,11 @@ def family_references(entry: str) -> list[str]:
     return names
 
 
+def without_families(alternative: str) -> str:
+    """An alternative's own words: "cover <outside_place>" -> "cover " (the name is no word)."""
+    return _INSIDE.sub(" ", alternative)
+
+
 def _phrases_of(alternative: str, families: Mapping[str, Sequence[str]]) -> list[str]:
     """The phrases an alternative with one family inside it stands for: "cover <place>" is
     "cover galway", "cover sligo" ... (only the first family named is expanded)."""

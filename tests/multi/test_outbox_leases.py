@@ -91,13 +91,6 @@ async def test_a_slow_delivery_stays_with_the_instance_sending_it(
     assert [r.body["reference"] for r in slow_receiver.requests] == [referral.reference]
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    webhook = WebhookReceiver()
-    await webhook.start()
-    yield webhook
-    await webhook.close()
-
 
 async def test_the_outbox_outlives_a_database_outage(
     tmp_path: Path, postgres_server: Any, postgres_url: str, receiver: WebhookReceiver

@@ -22,13 +22,6 @@ from .support import Talk, instance_env, log_errors, routing_for_instances, star
 RATE_LIMIT = 8  # more than the call-back form needs
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    webhook = WebhookReceiver()
-    await webhook.start()
-    yield webhook
-    await webhook.close()
-
 
 @pytest.fixture
 async def two(

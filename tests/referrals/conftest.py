@@ -13,18 +13,11 @@ from bot.web.app import STORAGE, create_app
 from config.settings import Settings
 from tests.support.connector import ConnectorStandIn
 
-from .support import SECRET_ENV, Citizen, WebhookReceiver, routing_with_referrals
+from .support import SECRET_ENV, Citizen, routing_with_referrals
+from .support import receiver  # noqa: F401  (the shared fixture)
 
 # A Wednesday morning in November: the county helpline is open (9am-5pm).
 OPEN_TIME = datetime(2026, 11, 25, 11, 0, tzinfo=ZoneInfo("Europe/Dublin"))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    webhook = WebhookReceiver()
-    await webhook.start()
-    yield webhook
-    await webhook.close()
 
 
 @pytest.fixture

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -197,3 +199,12 @@ async def request_callback(
     for answer in answers:
         await citizen.say(answer)
     return await citizen.say(consent)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[WebhookReceiver]:
+    """A webhook receiver that answers at once (shared by the referral and multi tests)."""
+    webhook = WebhookReceiver()
+    await webhook.start()
+    yield webhook
+    await webhook.close()

@@ -1,0 +1,3 @@
+"""Fixtures shared by the multi-instance tests."""
+
+from tests.referrals.support import receiver  # noqa: F401  (the webhook receiver fixture)
